@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `make run`: install, migrate, load demo data, start everything under honcho; Ctrl-C stops all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+deploy/bootstrap.sh
+deploy/secrets.sh
+. deploy/env.sh
+deploy/services-up.sh
+deploy/manage.sh migrate
+deploy/manage.sh seed-demo
+rm -rf var/metrics && mkdir -p var/metrics/{sandbox,auth,tokens,settings,gateway} var/mail
+(
+  for _ in $(seq 1 120); do
+    if curl -fs "$GATEWAY_URL/healthz" >/dev/null 2>&1; then
+      cat <<BANNER
+
+  Resultat Finans platform is running.
+    Open:            $PUBLIC_BASE_URL/
+    Portal log-in:   900232 (or kaisa@jlmdata.se) / see README.md "Demo log-ins"
+    Fortnox sandbox: kaisa@900232 / see README.md "Demo log-ins"
+    Mails sent:      var/mail/new/ (one file per mail)
+  Ctrl-C stops everything.
+
+BANNER
+      exit 0
+    fi
+    sleep 1
+  done
+  echo "The gateway did not answer within 120 s; see the log lines above." >&2
+) &
+exec .venv/bin/honcho -f deploy/Procfile -d . start

@@ -1,0 +1,38 @@
+"""The common start of every service's create_app(): logs, migrations, pool, platform routes."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from servicekit import broker, db
+from servicekit.logs import setup_logging
+from servicekit.migrate import migrate
+from servicekit.web import install_platform
+
+
+def create_service_app(
+    service: str,
+    *,
+    database_url: str | None,
+    migrations: Path | None,
+    amqp_url: str | None,
+    log_level: str = "INFO",
+    pool_size: int = 10,
+) -> Flask:
+    setup_logging(service, log_level)
+    app = Flask(service)
+    checks = {}
+    if database_url:
+        if migrations is not None:
+            migrate(database_url, migrations)
+        pool = db.open_pool(database_url, max_size=pool_size, name=service)
+        app.extensions["db_pool"] = pool
+        checks["database"] = lambda: db.ping(pool)
+    if amqp_url:
+        checks["broker"] = lambda: broker.ping(amqp_url)
+    install_platform(app, service, checks)
+    return app
+
+
+def pool_of(app: Flask):
+    return app.extensions["db_pool"]

@@ -1,0 +1,27 @@
+"""RabbitMQ connections with pika: one per process or thread, opened after gunicorn forks."""
+
+import pika
+
+
+def parameters(url: str, *, heartbeat: int = 30, name: str = "") -> pika.URLParameters:
+    params = pika.URLParameters(url)
+    params.heartbeat = heartbeat
+    params.blocked_connection_timeout = 60
+    params.connection_attempts = 1
+    params.socket_timeout = 5
+    if name:
+        params.client_properties = {"connection_name": name}
+    return params
+
+
+def connect(url: str, *, heartbeat: int = 30, name: str = "") -> pika.BlockingConnection:
+    return pika.BlockingConnection(parameters(url, heartbeat=heartbeat, name=name))
+
+
+def declare_exchange(channel, exchange: str) -> None:
+    channel.exchange_declare(exchange=exchange, exchange_type="topic", durable=True)
+
+
+def ping(url: str) -> None:
+    connection = connect(url, name="readyz")
+    connection.close()

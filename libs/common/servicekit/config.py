@@ -1,0 +1,123 @@
+"""Every environment variable the platform reads, in one place, with local defaults.
+
+Secrets have no default here: `make run` writes random ones into var/secrets.env for a
+developer machine, tests make their own, and production sets them from its secret store.
+"""
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    default: str | None
+    help: str
+    secret: bool = False
+
+
+_PG = "postgresql://postgres@127.0.0.1:5432"
+
+VARIABLES = [
+    Variable("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F", "RabbitMQ connection URL"),
+    Variable("EVENTS_EXCHANGE", "rf.events", "the durable topic exchange every event goes to"),
+    Variable("AUTH_DATABASE_URL", f"{_PG}/rf_auth", "PostgreSQL database of the auth service"),
+    Variable(
+        "TOKENS_DATABASE_URL", f"{_PG}/rf_tokens", "PostgreSQL database of the tokens service"
+    ),
+    Variable(
+        "SETTINGS_DATABASE_URL", f"{_PG}/rf_settings", "PostgreSQL database of the settings service"
+    ),
+    Variable(
+        "FORTNOX_SANDBOX_DATABASE_URL",
+        f"{_PG}/rf_fortnox_sandbox",
+        "PostgreSQL database of the Fortnox sandbox (stand-in for Fortnox)",
+    ),
+    Variable("FORTNOX_AUTH_URL", "http://127.0.0.1:8090", "Fortnox OAuth server (apps.fortnox.se)"),
+    Variable("FORTNOX_API_URL", "http://127.0.0.1:8090", "Fortnox REST API (api.fortnox.se)"),
+    Variable("FORTNOX_CLIENT_ID", "rf-local-client", "our integration's Fortnox client id"),
+    Variable("FORTNOX_CLIENT_SECRET", None, "our integration's Fortnox client secret", True),
+    Variable(
+        "FORTNOX_SCOPES", "companyinformation settings", "space-separated Fortnox scopes we ask for"
+    ),
+    Variable("PUBLIC_BASE_URL", "http://127.0.0.1:8080", "the gateway's external URL"),
+    Variable("GATEWAY_URL", "http://127.0.0.1:8080", "internal URL of the gateway"),
+    Variable("AUTH_URL", "http://127.0.0.1:8081", "internal URL of the auth service"),
+    Variable("TOKENS_URL", "http://127.0.0.1:8082", "internal URL of the tokens service"),
+    Variable("SETTINGS_URL", "http://127.0.0.1:8083", "internal URL of the settings service"),
+    Variable("GATEWAY_PORT", "8080", "port of the gateway"),
+    Variable("AUTH_PORT", "8081", "port of the auth service"),
+    Variable("TOKENS_PORT", "8082", "port of the tokens service"),
+    Variable("SETTINGS_PORT", "8083", "port of the settings service"),
+    Variable("FORTNOX_SANDBOX_PORT", "8090", "port of the Fortnox sandbox"),
+    Variable("INTERNAL_API_KEY", None, "credential services present to each other's APIs", True),
+    Variable("SANDBOX_CONTROL_ENABLED", "false", "enable the sandbox's fault-injection API"),
+    Variable("SANDBOX_CLIENT_SECRET", None, "client secret the sandbox accepts", True),
+    Variable(
+        "SANDBOX_REDIRECT_URIS",
+        "http://127.0.0.1:8080/fortnox/callback",
+        "space-separated redirect URIs the sandbox accepts for our client",
+    ),
+    Variable(
+        "TOKENS_ENCRYPTION_KEYS",
+        None,
+        "token encryption keys, `kid:base64key` comma-separated, the first encrypts",
+        True,
+    ),
+    Variable("TOKEN_REFRESH_MARGIN_SECONDS", "300", "refresh an access token this close to expiry"),
+    Variable("FORTNOX_ACCOUNT_TYPE", "", "`service` to connect with Fortnox service accounts"),
+    Variable("SMTP_HOST", "127.0.0.1", "SMTP server for outgoing mail"),
+    Variable("SMTP_PORT", "8025", "SMTP port (the local run starts a mail sink there)"),
+    Variable("MAIL_FROM", "JIM Appar <no-reply@jimappar.se>", "sender of outgoing mail"),
+    Variable("SESSION_IDLE_MINUTES", "30", "a session ends after this long unused"),
+    Variable("SESSION_ABSOLUTE_HOURS", "12", "a session ends this long after log-in"),
+    Variable(
+        "COOKIE_SECURE", "false", "Secure and __Host- cookies; true whenever served over https"
+    ),
+    Variable("CONSUMER_PREFETCH", "20", "unacknowledged messages a consumer holds at most"),
+    Variable("CONSUMER_MAX_DELIVERIES", "5", "deliveries of one message before dead-lettering"),
+    Variable("LOG_LEVEL", "INFO", "log level of every process"),
+    Variable("WEB_WORKERS", "2", "gunicorn workers per web service unless overridden"),
+]
+
+_BY_NAME = {v.name: v for v in VARIABLES}
+
+
+def get(name: str, environ: dict | None = None) -> str:
+    """The value of a documented variable; a secret without a value is a clear error."""
+    variable = _BY_NAME[name]
+    value = (environ if environ is not None else os.environ).get(name, variable.default)
+    if value is None:
+        raise RuntimeError(f"{name} is not set ({variable.help}); `make run` creates one locally")
+    return value
+
+
+def get_bool(name: str, environ: dict | None = None) -> bool:
+    return get(name, environ).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def snapshot(environ: dict | None = None) -> dict:
+    """All variables with values, for a service's create_app(config); secrets may be missing."""
+    source = environ if environ is not None else os.environ
+    return {v.name: source.get(v.name, v.default) for v in VARIABLES}
+
+
+def reference_markdown() -> str:
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for v in VARIABLES:
+        default = "(secret, no default)" if v.secret else f"`{v.default}`"
+        rows.append(f"| `{v.name}` | {default} | {v.help} |")
+    return "\n".join(rows)
+
+
+def shell_defaults() -> str:
+    """`export NAME=${NAME:-default}` lines for the local run's shell scripts."""
+    lines = []
+    for v in VARIABLES:
+        if v.default is not None:
+            lines.append(f'export {v.name}="${{{v.name}:-{v.default}}}"')
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(shell_defaults())

@@ -1,0 +1,66 @@
+"""PostgreSQL access: one psycopg_pool per process, opened after gunicorn forks."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+
+def open_pool(url: str, *, min_size: int = 1, max_size: int = 10, name: str = "") -> ConnectionPool:
+    pool = ConnectionPool(
+        url,
+        min_size=min_size,
+        max_size=max_size,
+        kwargs={"row_factory": dict_row},
+        name=name or None,
+        open=False,
+    )
+    pool.open(wait=True, timeout=30)
+    return pool
+
+
+@contextmanager
+def transaction(pool: ConnectionPool) -> Iterator[psycopg.Connection]:
+    """A connection inside one transaction: committed on success, rolled back on error."""
+    with pool.connection() as conn:
+        with conn.transaction():
+            yield conn
+
+
+def database_name(url: str) -> str:
+    return conninfo_to_dict(url)["dbname"]
+
+
+def with_database(url: str, dbname: str) -> str:
+    return make_conninfo(url, dbname=dbname)
+
+
+def ensure_database(url: str) -> bool:
+    """Create the URL's database if it does not exist; True when it was created."""
+    name = database_name(url)
+    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if exists:
+            return False
+        try:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        except psycopg.errors.DuplicateDatabase:
+            return False
+        return True
+
+
+def drop_database(url: str) -> None:
+    name = database_name(url)
+    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def ping(pool: ConnectionPool) -> None:
+    with pool.connection(timeout=2) as conn:
+        conn.execute("SELECT 1")

@@ -1,0 +1,108 @@
+"""Pytest plugin: real PostgreSQL and RabbitMQ for every test run, never the platform's own data.
+
+The local services are used when they answer; otherwise, where a Docker engine runs,
+testcontainers starts throwaway ones. Neither available: the tests error loudly.
+"""
+
+import os
+import socket
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pika
+import pytest
+
+from servicekit import db
+from servicekit.migrate import migrate
+
+LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
+LOCAL_AMQP = "amqp://guest:guest@127.0.0.1:5672/%2F"
+
+
+def _answers(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or default_port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _docker_engine_available() -> bool:
+    try:
+        import docker
+
+        docker.from_env().ping()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means no engine
+        return False
+
+
+def _missing(what: str) -> None:
+    pytest.fail(
+        f"{what} is not reachable and no Docker engine runs for testcontainers; "
+        "start it (see .ci/run) — these tests never skip.",
+        pytrace=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """URL of a PostgreSQL server (database `postgres`) the tests may create databases on."""
+    url = os.environ.get("TEST_POSTGRES_URL", LOCAL_PG)
+    if _answers(url, 5432):
+        yield url
+        return
+    if not _docker_engine_available():
+        _missing("PostgreSQL")
+    from testcontainers.postgres import PostgresContainer
+
+    with PostgresContainer("postgres:16", driver=None) as container:
+        yield container.get_connection_url().replace("postgresql+psycopg2", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def amqp_url():
+    url = os.environ.get("TEST_AMQP_URL", LOCAL_AMQP)
+    if _answers(url, 5672):
+        yield url
+        return
+    if not _docker_engine_available():
+        _missing("RabbitMQ")
+    from testcontainers.rabbitmq import RabbitMqContainer
+
+    with RabbitMqContainer("rabbitmq:3.13") as container:
+        params = container.get_connection_params()
+        yield f"amqp://guest:guest@{params.host}:{params.port}/%2F"
+
+
+@pytest.fixture(scope="session")
+def make_database(postgres_url):
+    """Factory: a throwaway database, migrated from the given folder; dropped after the run."""
+    created = []
+
+    def _make(migrations: Path | None = None, prefix: str = "t") -> str:
+        url = db.with_database(postgres_url, f"{prefix}_{uuid.uuid4().hex[:12]}")
+        db.ensure_database(url)
+        created.append(url)
+        if migrations is not None:
+            migrate(url, migrations)
+        return url
+
+    yield _make
+    for url in created:
+        db.drop_database(url)
+
+
+@pytest.fixture
+def exchange_name(amqp_url):
+    """A topic exchange name of this test's own; it and its test queues are deleted after."""
+    name = f"test.{uuid.uuid4().hex[:10]}"
+    yield name
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        channel = connection.channel()
+        channel.exchange_delete(name)
+    finally:
+        connection.close()

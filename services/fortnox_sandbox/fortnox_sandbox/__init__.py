@@ -1,0 +1,1 @@
+"""STAND-IN for Fortnox (OAuth server and API) for local runs and tests. Never used in production."""

@@ -1,0 +1,1 @@
+"""Gateway: the browser UI (JIM Appar, Resultat Finans) and the public API."""

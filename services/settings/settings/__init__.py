@@ -1,0 +1,1 @@
+"""Settings service: payment method and company info per organisation."""

@@ -1,0 +1,2 @@
+-- placeholder: the settings service's first tables come with its issue
+SELECT 1;

@@ -1,0 +1,1 @@
+"""Tokens service: owns each organisation's Fortnox connection for its whole life."""

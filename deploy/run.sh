@@ -8,7 +8,8 @@ deploy/secrets.sh
 deploy/services-up.sh
 deploy/manage.sh migrate
 deploy/manage.sh seed-demo
-rm -rf var/metrics && mkdir -p var/metrics/{sandbox,auth,tokens,settings,gateway} var/mail
+rm -rf "$RF_VAR_DIR/metrics"
+mkdir -p "$RF_VAR_DIR"/metrics/{sandbox,auth,tokens,settings,gateway} "$RF_VAR_DIR/mail"
 (
   for _ in $(seq 1 120); do
     if curl -fs "$GATEWAY_URL/healthz" >/dev/null 2>&1; then
@@ -18,7 +19,7 @@ rm -rf var/metrics && mkdir -p var/metrics/{sandbox,auth,tokens,settings,gateway
     Open:            $PUBLIC_BASE_URL/
     Portal log-in:   900232 (or kaisa@jlmdata.se) / see README.md "Demo log-ins"
     Fortnox sandbox: kaisa@900232 / see README.md "Demo log-ins"
-    Mails sent:      var/mail/new/ (one file per mail)
+    Mails sent:      $RF_VAR_DIR/mail/new/ (one file per mail)
   Ctrl-C stops everything.
 
 BANNER

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Creates var/secrets.env with random local secrets once; production takes them from its secret store.
+# Creates $RF_VAR_DIR/secrets.env with random local secrets once; production takes them from its
+# secret store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p var
-if [ ! -f var/secrets.env ]; then
+dir=${RF_VAR_DIR:-var}
+mkdir -p "$dir"
+if [ ! -f "$dir/secrets.env" ]; then
   umask 077
-  .venv/bin/python - > var/secrets.env <<'PY'
+  .venv/bin/python - > "$dir/secrets.env" <<'PY'
 import base64, secrets
 client_secret = secrets.token_urlsafe(32)
 print(f"INTERNAL_API_KEY={secrets.token_urlsafe(32)}")

@@ -1,0 +1,1 @@
+"""Events: the envelope, the transactional outbox and its relay, the idempotent consumer."""

@@ -76,6 +76,9 @@ VARIABLES = [
     ),
     Variable("CONSUMER_PREFETCH", "20", "unacknowledged messages a consumer holds at most"),
     Variable("CONSUMER_MAX_DELIVERIES", "5", "deliveries of one message before dead-lettering"),
+    Variable(
+        "RF_VAR_DIR", "var", "folder of the local run's state: secrets, mail, metrics, demo files"
+    ),
     Variable("LOG_LEVEL", "INFO", "log level of every process"),
     Variable("WEB_WORKERS", "2", "gunicorn workers per web service unless overridden"),
 ]

@@ -17,8 +17,9 @@ mkdir -p "$RF_VAR_DIR"/metrics/{sandbox,auth,tokens,settings,gateway} "$RF_VAR_D
 
   Resultat Finans platform is running.
     Open:            $PUBLIC_BASE_URL/
-    Portal log-in:   900232 (or kaisa@jlmdata.se) / see README.md "Demo log-ins"
-    Fortnox sandbox: kaisa@900232 / see README.md "Demo log-ins"
+    Portal log-in:   900232 (or kaisa@jlmdata.se) / demo-resultat-finans   (administrator)
+                     olle@jlmdata.se / demo-resultat-finans               (plain user)
+    Fortnox sandbox: kaisa@900232 / demo-fortnox-sandbox
     Mails sent:      $RF_VAR_DIR/mail/new/ (one file per mail)
   Ctrl-C stops everything.
 

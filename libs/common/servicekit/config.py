@@ -76,6 +76,11 @@ VARIABLES = [
     ),
     Variable("CONSUMER_PREFETCH", "20", "unacknowledged messages a consumer holds at most"),
     Variable("CONSUMER_MAX_DELIVERIES", "5", "deliveries of one message before dead-lettering"),
+    Variable("RELAY_BATCH_SIZE", "200", "outbox rows a relay sends per transaction at most"),
+    Variable(
+        "RELAY_POLL_SECONDS", "1", "a relay looks for pending rows at least this often (seconds)"
+    ),
+    Variable("OUTBOX_RETENTION_DAYS", "7", "sent outbox rows are deleted after this many days"),
     Variable(
         "RF_VAR_DIR", "var", "folder of the local run's state: secrets, mail, metrics, demo files"
     ),

@@ -1,0 +1,108 @@
+"""Run relays and consumers inside tests and benchmarks: threads, or real OS processes.
+
+Any service's tests may use these with the servicekit.testing fixtures (their own database and
+exchange), e.g. `with running_consumer(Consumer(...)):` around the code that publishes.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pika
+
+from servicekit.events import topology
+from servicekit.events.consumer import Consumer
+from servicekit.events.relay import Relay
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 60, what: str = "condition"):
+    """Poll until condition() is truthy and return it; a generous timeout only guards hangs."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.05)
+
+
+@contextmanager
+def running_consumer(consumer: Consumer, *, cleanup: bool = True) -> Iterator[Consumer]:
+    """The consumer in a thread, ready (queue declared and consuming) on entry; stopped, and
+    its queues deleted unless cleanup=False, on exit."""
+    thread = threading.Thread(target=consumer.run, name=consumer.queue, daemon=True)
+    thread.start()
+    try:
+        wait_for(consumer.ready.is_set, 30, f"consumer {consumer.queue} to be ready")
+        yield consumer
+    finally:
+        consumer.stop()
+        thread.join(30)
+        if cleanup:
+            delete_queues(consumer.amqp_url, consumer.exchange, consumer.queue)
+    if thread.is_alive():
+        raise AssertionError(f"consumer {consumer.queue} did not stop")
+
+
+@contextmanager
+def running_relay(relay: Relay) -> Iterator[Relay]:
+    thread = threading.Thread(target=relay.run, name=f"{relay.service}-relay", daemon=True)
+    thread.start()
+    try:
+        yield relay
+    finally:
+        relay.stop.set()
+        thread.join(30)
+    if thread.is_alive():
+        raise AssertionError(f"relay {relay.service} did not stop")
+
+
+def start_relay_process(
+    service: str, database_url: str, amqp_url: str, exchange: str, **env: str
+) -> subprocess.Popen:
+    """`python -m servicekit.events.relay` as a real process (SIGKILL-able, SIGTERM-stoppable)."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "servicekit.events.relay",
+            "--service",
+            service,
+            "--database-url",
+            database_url,
+            "--amqp-url",
+            amqp_url,
+            "--exchange",
+            exchange,
+        ],
+        env={**os.environ, "LOG_LEVEL": "WARNING", **env},
+    )
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 30) -> int:
+    """SIGTERM and wait: a relay stops gracefully; one that does not is killed and reported."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            return process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            raise AssertionError(f"process {process.pid} ignored SIGTERM") from None
+    return process.returncode
+
+
+def delete_queues(amqp_url: str, exchange: str, queue: str) -> None:
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        channel = connection.channel()
+        topology.delete_consumer_queue(channel, exchange, queue)
+        channel.exchange_delete(topology.dead_letter_exchange(exchange))
+    finally:
+        connection.close()

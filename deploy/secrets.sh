@@ -16,3 +16,6 @@ print(f"SANDBOX_CLIENT_SECRET={client_secret}")
 print(f"TOKENS_ENCRYPTION_KEYS=k1:{base64.b64encode(secrets.token_bytes(32)).decode()}")
 PY
 fi
+# Secrets added after a machine's secrets.env was written are appended once, keeping the others.
+grep -q '^GATEWAY_SECRET_KEY=' "$dir/secrets.env" ||
+  echo "GATEWAY_SECRET_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')" >> "$dir/secrets.env"

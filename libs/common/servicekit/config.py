@@ -74,6 +74,18 @@ VARIABLES = [
     Variable(
         "COOKIE_SECURE", "false", "Secure and __Host- cookies; true whenever served over https"
     ),
+    Variable("GATEWAY_SECRET_KEY", None, "signs the gateway's CSRF cookie", True),
+    Variable(
+        "GATEWAY_TRUSTED_PROXIES",
+        "0",
+        "proxies in front of the gateway whose X-Forwarded-For is trusted (0: use the peer)",
+    ),
+    Variable("ARGON2_MEMORY_KIB", "19456", "argon2id memory per password hash, KiB (>= 19456)"),
+    Variable("ARGON2_TIME_COST", "2", "argon2id iterations per password hash (>= 2)"),
+    Variable("ARGON2_PARALLELISM", "1", "argon2id lanes per password hash"),
+    Variable("PASSWORD_RESET_MINUTES", "30", "a password-reset link works this long"),
+    Variable("VERIFICATION_HOURS", "48", "an e-mail verification link works this long"),
+    Variable("INVITATION_HOURS", "72", "an invitation link works this long"),
     Variable("CONSUMER_PREFETCH", "20", "unacknowledged messages a consumer holds at most"),
     Variable("CONSUMER_MAX_DELIVERIES", "5", "deliveries of one message before dead-lettering"),
     Variable("RELAY_BATCH_SIZE", "200", "outbox rows a relay sends per transaction at most"),

@@ -30,4 +30,11 @@ BANNER
   done
   echo "The gateway did not answer within 120 s; see the log lines above." >&2
 ) &
-exec .venv/bin/honcho -f deploy/Procfile -d . start
+# Copies of each worker process: <NAME>_REPLICAS (tokens-refresher -> TOKENS_REFRESHER_REPLICAS).
+concurrency=()
+while IFS=: read -r name _; do
+  [[ $name =~ ^[a-z][a-z0-9-]*$ ]] || continue
+  replicas_var="$(tr 'a-z-' 'A-Z_' <<<"$name")_REPLICAS"
+  if [ -n "${!replicas_var:-}" ]; then concurrency+=("$name=${!replicas_var}"); fi
+done < deploy/Procfile
+exec .venv/bin/honcho -f deploy/Procfile -d . start ${concurrency[@]+-c "$(IFS=,; echo "${concurrency[*]}")"}

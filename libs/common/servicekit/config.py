@@ -98,6 +98,24 @@ VARIABLES = [
     ),
     Variable("LOG_LEVEL", "INFO", "log level of every process"),
     Variable("WEB_WORKERS", "2", "gunicorn workers per web service unless overridden"),
+    # Scaling: gunicorn workers per web process; copies of each worker process, which
+    # deploy/run.sh hands to honcho (`-c name=N`) and Compose to deploy.replicas. Kubernetes
+    # scales both by its autoscalers instead (deploy/k8s).
+    *(
+        Variable(f"{name}_WEB_WORKERS", "2", f"gunicorn workers in each {name.lower()} web process")
+        for name in ("SANDBOX", "AUTH", "TOKENS", "SETTINGS", "GATEWAY")
+    ),
+    *(
+        Variable(f"{name}_REPLICAS", "1", f"copies of the {what} (local run, Compose)")
+        for name, what in (
+            ("AUTH_RELAY", "auth outbox relay"),
+            ("TOKENS_RELAY", "tokens outbox relay"),
+            ("SETTINGS_RELAY", "settings outbox relay"),
+            ("TOKENS_REFRESHER", "token refresher"),
+            ("TOKENS_MIGRATOR", "legacy-token migrator"),
+            ("SETTINGS_CONSUMER", "settings event consumer"),
+        )
+    ),
 ]
 
 _BY_NAME = {v.name: v for v in VARIABLES}
@@ -140,4 +158,7 @@ def shell_defaults() -> str:
 
 
 if __name__ == "__main__":
-    print(shell_defaults())
+    import sys
+
+    # `--markdown`: the reference table of docs/operations.md; otherwise shell defaults.
+    print(reference_markdown() if "--markdown" in sys.argv[1:] else shell_defaults())

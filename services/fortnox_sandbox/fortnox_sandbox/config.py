@@ -1,13 +1,27 @@
-"""The fortnox_sandbox service's configuration, read from the documented environment variables."""
+"""The Fortnox sandbox's configuration, read from the documented environment variables."""
+
+import os
 
 from servicekit import config as env
+
+
+def _optional(name: str, environ: dict | None) -> str | None:
+    try:
+        return env.get(name, environ)
+    except RuntimeError:
+        return None
 
 
 def load(environ: dict | None = None) -> dict:
     return {
         "SERVICE": "fortnox-sandbox",
         "DATABASE_URL": env.get("FORTNOX_SANDBOX_DATABASE_URL", environ),
-        "AMQP_URL": env.get("AMQP_URL", environ),
-        "EVENTS_EXCHANGE": env.get("EVENTS_EXCHANGE", environ),
         "LOG_LEVEL": env.get("LOG_LEVEL", environ),
+        "CLIENT_ID": env.get("FORTNOX_CLIENT_ID", environ),
+        # The web app refuses to start without it; the CLI (migrate, seeds) does not need it.
+        "CLIENT_SECRET": _optional("SANDBOX_CLIENT_SECRET", environ),
+        "REDIRECT_URIS": env.get("SANDBOX_REDIRECT_URIS", environ).split(),
+        "CONTROL_ENABLED": env.get_bool("SANDBOX_CONTROL_ENABLED", environ),
+        "DEFAULT_SCOPES": env.get("FORTNOX_SCOPES", environ).split(),
+        "VAR_DIR": env.get("RF_VAR_DIR", environ if environ is not None else os.environ),
     }

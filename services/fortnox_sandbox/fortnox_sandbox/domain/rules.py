@@ -1,0 +1,92 @@
+"""Fortnox's rules as the sandbox applies them: lifetimes, scopes, rate limit, error answers."""
+
+from datetime import timedelta
+
+CODE_LIFETIME = timedelta(minutes=10)
+ACCESS_TOKEN_SECONDS = 3600
+REFRESH_TOKEN_LIFETIME = timedelta(days=45)
+RATE_LIMIT_REQUESTS = 25
+RATE_LIMIT_WINDOW_SECONDS = 5
+
+# The scopes Fortnox documents (a subset), with the Swedish names its consent page shows.
+SCOPES = {
+    "companyinformation": "Företagsinformation",
+    "settings": "Inställningar",
+    "bookkeeping": "Bokföring",
+    "invoice": "Fakturering",
+    "customer": "Kundregister",
+    "supplier": "Leverantörsregister",
+    "supplierinvoice": "Leverantörsfakturor",
+    "article": "Artikelregister",
+    "payment": "Betalningar",
+    "order": "Order",
+    "offer": "Offert",
+    "project": "Projekt",
+    "costcenter": "Kostnadsställen",
+    "currency": "Valuta",
+    "price": "Prislistor",
+    "archive": "Arkivplats",
+    "inbox": "Inkorg",
+    "profile": "Profil",
+    "salary": "Lön",
+    "timereporting": "Tidredovisning",
+    "assets": "Inventarier",
+    "warehouse": "Lager",
+    "print": "Utskrift",
+}
+
+
+class OAuthError(Exception):
+    """An answer of the OAuth endpoints: `{"error", "error_description"}` with an HTTP status."""
+
+    def __init__(self, status: int, error: str, description: str, headers: dict | None = None):
+        super().__init__(description)
+        self.status = status
+        self.error = error
+        self.description = description
+        self.headers = headers or {}
+
+
+class ApiError(Exception):
+    """An answer of the REST API in Fortnox's shape: `{"ErrorInformation": {...}}`."""
+
+    def __init__(self, status: int, code: int, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+
+class AuthorizeError(Exception):
+    """The authorize request cannot go on: an error page, never a redirect."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def parse_scopes(raw: str) -> list[str]:
+    """Scopes of an authorize request (space-separated); an unknown one is an error."""
+    scopes = [s for s in raw.replace("+", " ").split() if s]
+    if not scopes:
+        raise AuthorizeError("Parametern scope saknas.")
+    unknown = [s for s in scopes if s not in SCOPES]
+    if unknown:
+        raise AuthorizeError(f"Okänd behörighet (scope): {', '.join(unknown)}.")
+    return list(dict.fromkeys(scopes))
+
+
+def luhn_check_digit(nine_digits: str) -> int:
+    total = 0
+    for index, char in enumerate(nine_digits):
+        value = int(char) * (2 if index % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return (10 - total % 10) % 10
+
+
+def organization_number(nine_digits: str) -> str:
+    """`NNNNNN-NNNN` with the Luhn check digit Swedish organisation numbers carry."""
+    digits = nine_digits + str(luhn_check_digit(nine_digits))
+    return f"{digits[:6]}-{digits[6:]}"

@@ -1,0 +1,226 @@
+"""POST /oauth-v1/token, /migrate and /revoke with Fortnox's semantics."""
+
+import base64
+import binascii
+
+from servicekit.db import transaction
+
+from fortnox_sandbox.adapters import grants, tenants
+from fortnox_sandbox.bootstrap import Sandbox
+from fortnox_sandbox.domain import rules
+from fortnox_sandbox.domain.rules import OAuthError
+
+
+def authenticate_client(sandbox: Sandbox, authorization: str | None) -> str:
+    """The client id of a valid `Authorization: Basic` header; 401 invalid_client otherwise."""
+    scheme, _, encoded = (authorization or "").partition(" ")
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        decoded = ""
+    client_id, _, secret = decoded.partition(":")
+    if (
+        scheme.lower() != "basic"
+        or client_id != sandbox.client.client_id
+        or not (sandbox.client.secret_matches(secret))
+    ):
+        raise OAuthError(
+            401,
+            "invalid_client",
+            "Invalid client credentials",
+            {"WWW-Authenticate": 'Basic realm="oauth-v1"'},
+        )
+    return client_id
+
+
+def _issue(
+    sandbox: Sandbox,
+    conn,
+    *,
+    client_id: str,
+    tenant_id: int,
+    scopes: list[str],
+    grant_id=None,
+    consent_id=None,
+    user_id=None,
+) -> dict:
+    jti, issued = grants.insert_access_token(
+        conn,
+        client_id=client_id,
+        tenant_id=tenant_id,
+        scopes=scopes,
+        grant_id=grant_id,
+        consent_id=consent_id,
+    )
+    access_token = sandbox.signer.sign(
+        jti=jti,
+        client_id=client_id,
+        tenant_id=tenant_id,
+        scopes=scopes,
+        user_id=user_id,
+        service_account=consent_id is not None,
+        issued_at=issued,
+        lifetime=rules.ACCESS_TOKEN_SECONDS,
+    )
+    answer = {"access_token": access_token}
+    if grant_id is not None:
+        answer["refresh_token"] = grants.insert_refresh_token(conn, grant_id, tenant_id)
+    answer.update(
+        scope=" ".join(scopes), expires_in=rules.ACCESS_TOKEN_SECONDS, token_type="bearer"
+    )
+    return answer
+
+
+def _invalid_grant(sandbox: Sandbox, grant_type: str, tenant_id: int | None, why: str):
+    sandbox.count("invalid_grant", tenant_id, grant_type)
+    return OAuthError(400, "invalid_grant", why)
+
+
+def token(sandbox: Sandbox, authorization: str | None, form: dict, headers: dict) -> dict:
+    sandbox.apply_fault("token")
+    client_id = authenticate_client(sandbox, authorization)
+    grant_type = form.get("grant_type", "")
+    if grant_type == "authorization_code":
+        return _exchange_code(sandbox, client_id, form.get("code", ""), form.get("redirect_uri"))
+    if grant_type == "refresh_token":
+        return _refresh(sandbox, client_id, form.get("refresh_token", ""))
+    if grant_type == "client_credentials":
+        return _client_credentials(sandbox, client_id, headers.get("TenantId", ""))
+    sandbox.count("token_calls", None, grant_type or "missing")
+    raise OAuthError(400, "unsupported_grant_type", f"Unsupported grant_type: {grant_type!r}")
+
+
+def _exchange_code(sandbox: Sandbox, client_id: str, code: str, redirect_uri: str | None):
+    failure = None
+    with transaction(sandbox.pool) as conn:
+        row = grants.take_code(conn, code) if code else None
+        tenant_id = row["tenant_id"] if row else None
+        if not row or row["client_id"] != client_id:
+            failure = "Invalid authorization code"
+        elif row["used_at"] is not None:
+            failure = "Authorization code already used"
+        elif row["expired"]:
+            failure = "Authorization code expired"
+        elif redirect_uri != row["redirect_uri"]:
+            failure = "redirect_uri does not match the authorization request"
+        else:
+            grants.mark_code_used(conn, row["code_hash"])
+            grant_id = grants.insert_grant(conn, client_id, tenant_id, row["scopes"])
+            answer = _issue(
+                sandbox,
+                conn,
+                client_id=client_id,
+                tenant_id=tenant_id,
+                scopes=row["scopes"],
+                grant_id=grant_id,
+                user_id=row["user_id"],
+            )
+    sandbox.count("token_calls", tenant_id, "authorization_code")
+    if failure:
+        raise _invalid_grant(sandbox, "authorization_code", tenant_id, failure)
+    return answer
+
+
+def _refresh(sandbox: Sandbox, client_id: str, refresh_token: str) -> dict:
+    failure = None
+    with transaction(sandbox.pool) as conn:
+        row = grants.take_refresh_token(conn, refresh_token) if refresh_token else None
+        tenant_id = row["tenant_id"] if row else None
+        if not row or row["client_id"] != client_id:
+            failure = "Invalid refresh token"
+        elif not row["usable"]:
+            failure = "Invalid refresh token (already used, expired or revoked)"
+        else:
+            grants.mark_refresh_used(conn, row["token_hash"])
+            answer = _issue(
+                sandbox,
+                conn,
+                client_id=client_id,
+                tenant_id=tenant_id,
+                scopes=row["scopes"],
+                grant_id=row["grant_id"],
+            )
+    sandbox.count("token_calls", tenant_id, "refresh_token")
+    if failure:
+        raise _invalid_grant(sandbox, "refresh_token", tenant_id, failure)
+    sandbox.count("refreshes", tenant_id)
+    return answer
+
+
+def _client_credentials(sandbox: Sandbox, client_id: str, tenant_header: str) -> dict:
+    if not tenant_header.strip().isdigit():
+        sandbox.count("token_calls", None, "client_credentials")
+        raise OAuthError(400, "invalid_request", "The TenantId header is missing or not a number")
+    tenant_id = int(tenant_header)
+    with transaction(sandbox.pool) as conn:
+        consent = grants.active_consent(conn, client_id, tenant_id)
+        if consent:
+            answer = _issue(
+                sandbox,
+                conn,
+                client_id=client_id,
+                tenant_id=tenant_id,
+                scopes=consent["scopes"],
+                consent_id=consent["id"],
+            )
+    sandbox.count("token_calls", tenant_id, "client_credentials")
+    if not consent:
+        raise _invalid_grant(
+            sandbox, "client_credentials", tenant_id, "No service-account consent for this tenant"
+        )
+    return answer
+
+
+def migrate(sandbox: Sandbox, authorization: str | None, legacy_token: str) -> dict:
+    """Exchange a legacy token for a JWT and refresh token; the legacy token dies at once."""
+    sandbox.apply_fault("migrate")
+    client_id = authenticate_client(sandbox, authorization)
+    tenant_id, failure = None, None
+    with transaction(sandbox.pool) as conn:
+        row = tenants.find_legacy_token(conn, legacy_token, lock=True) if legacy_token else None
+        tenant = tenants.get_tenant(conn, row["tenant_id"]) if row else None
+        tenant_id = tenant["id"] if tenant else None
+        if not legacy_token:
+            failure = OAuthError(400, "invalid_request", "Could not create JWT")
+        elif not row or row["revoked_at"] is not None:
+            failure = OAuthError(404, "not_found", "Access-token not found")
+        elif row["client_id"] != client_id:
+            failure = OAuthError(
+                403, "forbidden", "Not allowed to create JWT for given access-token"
+            )
+        elif not tenant["licensed"]:
+            failure = OAuthError(
+                403, "forbidden", "Not allowed to create JWT, due to missing license"
+            )
+        elif tenant["migrate_fails"]:
+            failure = OAuthError(400, "bad_request", "Could not create JWT")
+        else:
+            tenants.kill_legacy_token(conn, row["token_hash"])
+            grant_id = grants.insert_grant(conn, client_id, tenant_id, row["scopes"])
+            answer = _issue(
+                sandbox,
+                conn,
+                client_id=client_id,
+                tenant_id=tenant_id,
+                scopes=row["scopes"],
+                grant_id=grant_id,
+            )
+    sandbox.count("migrate_calls", tenant_id, "ok" if failure is None else str(failure.status))
+    if failure:
+        raise failure
+    return answer
+
+
+def revoke(sandbox: Sandbox, authorization: str | None, token_value: str) -> dict:
+    """Revoke a refresh token's grant: it, its successors and its access tokens stop working."""
+    sandbox.apply_fault("revoke")
+    client_id = authenticate_client(sandbox, authorization)
+    if not token_value:
+        raise OAuthError(400, "invalid_request", "The token parameter is missing")
+    with transaction(sandbox.pool) as conn:
+        row = grants.take_refresh_token(conn, token_value)
+        # Like RFC 7009: an unknown token is not an error, there is simply nothing to revoke.
+        if row and row["client_id"] == client_id:
+            grants.revoke_grant(conn, row["grant_id"])
+    sandbox.count("revoke_calls", row["tenant_id"] if row else None)
+    return {"revoked": True}

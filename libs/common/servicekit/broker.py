@@ -1,5 +1,7 @@
 """RabbitMQ connections with pika: one per process or thread, opened after gunicorn forks."""
 
+import logging
+
 import pika
 
 
@@ -15,6 +17,9 @@ def parameters(url: str, *, heartbeat: int = 30, name: str = "") -> pika.URLPara
 
 
 def connect(url: str, *, heartbeat: int = 30, name: str = "") -> pika.BlockingConnection:
+    # pika logs every refused connection attempt at ERROR, several lines each; our relays and
+    # consumers log one line per attempt themselves and keep trying.
+    logging.getLogger("pika.adapters").setLevel(logging.CRITICAL)
     return pika.BlockingConnection(parameters(url, heartbeat=heartbeat, name=name))
 
 

@@ -118,6 +118,7 @@ class Consumer:
         self._dead_letters = self._connection.channel()
         self._dead_letters.confirm_delivery()
         tag = channel.basic_consume(self.queue, self._on_message, auto_ack=False)
+        metrics.CONSUMER_CONNECTIONS.labels(self.queue).inc()
         backoff.reset()
         self.ready.set()
         log.info("consumer ready", extra={"queue": self.queue, "bindings": self.bindings})

@@ -51,3 +51,8 @@ EVENTS_DEAD_LETTERED = Counter(
     "messages sent to the dead-letter queue",
     ["consumer", "type", "reason"],
 )
+CONSUMER_CONNECTIONS = Counter(
+    "consumer_connections_total",
+    "broker connections a consumer opened (more than one: it reconnected)",
+    ["consumer"],
+)

@@ -3,6 +3,11 @@
 Order is kept per partition (the organisation): a relay only sends a partition's oldest pending
 rows, and only while it holds that partition's transaction-level advisory lock, so two relays
 never send one partition at the same time and never a row twice concurrently.
+
+A refused row (unroutable: no queue is bound for its type) waits with backoff, and so do the
+later rows of the same partition and type. Other types of the partition go on: no queue
+receives the refused type, so no consumer sees the order change, and one event type nobody
+consumes yet does not stop an organisation's other events.
 """
 
 from dataclasses import dataclass
@@ -12,26 +17,35 @@ import psycopg
 # Key space of the two-key advisory locks; the second key is the partition's hash.
 _LOCK_SPACE = 727_201_002
 
-# Heads: the oldest pending row of each partition; a head in backoff holds back its partition.
-# The candidate list is materialised and ordered, then locks are tried row by row until enough
-# partitions are held, so concurrent relays spread over the partitions.
-_CLAIM = """
-WITH heads AS MATERIALIZED (
-    SELECT DISTINCT ON (partition_key) partition_key, seq, next_attempt_at
-    FROM outbox WHERE sent_at IS NULL ORDER BY partition_key, seq
-), due AS MATERIALIZED (
-    SELECT partition_key FROM heads
-    WHERE next_attempt_at IS NULL OR next_attempt_at <= now()
-    ORDER BY seq LIMIT %(candidates)s
+# Rows that may be sent now: pending, and not at or after a refused row of their partition and
+# type that is still in backoff.
+_SENDABLE = """
+blocked AS MATERIALIZED (
+    SELECT partition_key, type, min(seq) AS from_seq FROM outbox
+    WHERE sent_at IS NULL AND next_attempt_at > now() GROUP BY partition_key, type
+), sendable AS (
+    SELECT o.* FROM outbox o
+    LEFT JOIN blocked b ON b.partition_key = o.partition_key AND b.type = o.type
+    WHERE o.sent_at IS NULL AND (b.from_seq IS NULL OR o.seq < b.from_seq)
+)"""
+
+# The candidate list (partitions by their oldest sendable row) is materialised and ordered,
+# then locks are tried row by row until enough partitions are held, so concurrent relays
+# spread over the partitions.
+_CLAIM = f"""
+WITH {_SENDABLE}, candidates AS MATERIALIZED (
+    SELECT partition_key, min(seq) AS first_seq FROM sendable
+    GROUP BY partition_key ORDER BY first_seq LIMIT %(candidates)s
 )
-SELECT partition_key FROM due
+SELECT partition_key FROM candidates
 WHERE pg_try_advisory_xact_lock(%(space)s, hashtext(partition_key))
 LIMIT %(partitions)s
 """
 
-_ROWS = """
+_ROWS = f"""
+WITH {_SENDABLE}
 SELECT seq, id, type, version, partition_key, correlation_id, envelope, attempts
-FROM outbox WHERE sent_at IS NULL AND partition_key = ANY(%s) ORDER BY seq LIMIT %s
+FROM sendable WHERE partition_key = ANY(%(keys)s) ORDER BY seq LIMIT %(limit)s
 """
 
 
@@ -68,7 +82,7 @@ def claim(conn: psycopg.Connection, *, partitions: int, batch_size: int) -> list
             envelope=r[6],
             attempts=r[7],
         )
-        for r in conn.execute(_ROWS, (keys, batch_size))
+        for r in conn.execute(_ROWS, {"keys": keys, "limit": batch_size})
     ]
 
 

@@ -127,14 +127,14 @@ class Relay:
             )
             confirmed, held_back = [], set()
             for event in events:
-                if event.partition_key in held_back:
+                if (event.partition_key, event.type) in held_back:
                     continue
                 try:
                     self._publish(event)
                     confirmed.append(event.seq)
                 except (UnroutableError, NackError) as exc:
-                    # Later rows of the partition wait for this one: order is kept.
-                    held_back.add(event.partition_key)
+                    # Later rows of its partition and type wait for it: order is kept.
+                    held_back.add((event.partition_key, event.type))
                     self._refused(event, exc)
                 except AMQPError as exc:
                     broker_error = exc

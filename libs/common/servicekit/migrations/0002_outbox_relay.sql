@@ -15,3 +15,6 @@ END;
 $$;
 CREATE TRIGGER outbox_notify AFTER INSERT ON outbox
     FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
+
+-- Refused rows in backoff are few; the relay looks them up on every batch.
+CREATE INDEX outbox_backoff ON outbox (next_attempt_at) WHERE sent_at IS NULL AND next_attempt_at IS NOT NULL;

@@ -29,14 +29,14 @@ def service_name() -> str:
 def probe_consumer(consumer_db, amqp_url, exchange_name, service_name):
     """Factory of consumers of probe.* events; the default handler records each application."""
 
-    def make(handler=record_probe, name: str = "probe", **options) -> Consumer:
+    def make(handler=record_probe, name="probe", bindings=("probe.*",), **options) -> Consumer:
         return Consumer(
             service_name,
             name,
             consumer_db,
             amqp_url,
             exchange_name,
-            ["probe.*"],
+            list(bindings),
             {"probe.recorded": handler},
             **options,
         )

@@ -66,6 +66,32 @@ VARIABLES = [
     ),
     Variable("TOKEN_REFRESH_MARGIN_SECONDS", "300", "refresh an access token this close to expiry"),
     Variable("FORTNOX_ACCOUNT_TYPE", "", "`service` to connect with Fortnox service accounts"),
+    Variable(
+        "TOKENS_KEEPALIVE_DAYS",
+        "30",
+        "renew a refresh token this many days after issue (plus up to 7 days' jitter), before"
+        " Fortnox's 45 days lapse",
+    ),
+    Variable(
+        "TOKENS_HOT_WINDOW_SECONDS",
+        "3600",
+        "a connection handed out within this window is kept fresh by the refresher",
+    ),
+    Variable(
+        "TOKENS_COOLDOWN_SECONDS", "30", "first cool-down after a temporary failure (doubles)"
+    ),
+    Variable("TOKENS_RETRY_ATTEMPTS", "3", "attempts of one token call on temporary failures"),
+    Variable("TOKENS_RETRY_BASE_SECONDS", "0.5", "back-off base between those attempts"),
+    Variable(
+        "TOKENS_LOCK_WAIT_SECONDS", "20", "longest wait for another process's renewal of a token"
+    ),
+    Variable("TOKENS_FORTNOX_TIMEOUT_SECONDS", "10", "time-out of one call to Fortnox"),
+    Variable("TOKENS_REFRESHER_RATE", "10", "token renewals per second per refresher replica"),
+    Variable("TOKENS_REFRESHER_CONCURRENCY", "4", "parallel renewals per refresher replica"),
+    Variable("TOKENS_REFRESHER_INTERVAL_SECONDS", "5", "pause of the refresher when idle"),
+    Variable("TOKENS_MIGRATOR_RATE", "2", "legacy migrations per second per migrator replica"),
+    Variable("TOKENS_MIGRATOR_CONCURRENCY", "2", "parallel migrations per migrator replica"),
+    Variable("TOKENS_MIGRATOR_INTERVAL_SECONDS", "60", "pause of the migrator when idle"),
     Variable("SMTP_HOST", "127.0.0.1", "SMTP server for outgoing mail"),
     Variable("SMTP_PORT", "8025", "SMTP port (the local run starts a mail sink there)"),
     Variable("MAIL_FROM", "JIM Appar <no-reply@jimappar.se>", "sender of outgoing mail"),

@@ -3,11 +3,51 @@
 from servicekit import config as env
 
 
+def _optional(name: str, environ: dict | None) -> str | None:
+    try:
+        return env.get(name, environ)
+    except RuntimeError:
+        return None
+
+
 def load(environ: dict | None = None) -> dict:
+    """Secrets may be missing here (the `migrate` command needs none); bootstrap() insists."""
     return {
         "SERVICE": "tokens",
         "DATABASE_URL": env.get("TOKENS_DATABASE_URL", environ),
         "AMQP_URL": env.get("AMQP_URL", environ),
         "EVENTS_EXCHANGE": env.get("EVENTS_EXCHANGE", environ),
         "LOG_LEVEL": env.get("LOG_LEVEL", environ),
+        "INTERNAL_API_KEY": _optional("INTERNAL_API_KEY", environ),
+        "ENCRYPTION_KEYS": _optional("TOKENS_ENCRYPTION_KEYS", environ),
+        "FORTNOX_AUTH_URL": env.get("FORTNOX_AUTH_URL", environ),
+        "FORTNOX_API_URL": env.get("FORTNOX_API_URL", environ),
+        "FORTNOX_CLIENT_ID": env.get("FORTNOX_CLIENT_ID", environ),
+        "FORTNOX_CLIENT_SECRET": _optional("FORTNOX_CLIENT_SECRET", environ),
+        "FORTNOX_SCOPES": env.get("FORTNOX_SCOPES", environ),
+        "FORTNOX_ACCOUNT_TYPE": env.get("FORTNOX_ACCOUNT_TYPE", environ).strip(),
+        "REDIRECT_URI": env.get("PUBLIC_BASE_URL", environ).rstrip("/") + "/fortnox/callback",
+        "REFRESH_MARGIN_SECONDS": float(env.get("TOKEN_REFRESH_MARGIN_SECONDS", environ)),
+        "KEEPALIVE_DAYS": float(env.get("TOKENS_KEEPALIVE_DAYS", environ)),
+        "HOT_WINDOW_SECONDS": float(env.get("TOKENS_HOT_WINDOW_SECONDS", environ)),
+        "COOLDOWN_SECONDS": float(env.get("TOKENS_COOLDOWN_SECONDS", environ)),
+        "RETRY_ATTEMPTS": int(env.get("TOKENS_RETRY_ATTEMPTS", environ)),
+        "RETRY_BASE_SECONDS": float(env.get("TOKENS_RETRY_BASE_SECONDS", environ)),
+        "LOCK_WAIT_SECONDS": float(env.get("TOKENS_LOCK_WAIT_SECONDS", environ)),
+        "FORTNOX_TIMEOUT_SECONDS": float(env.get("TOKENS_FORTNOX_TIMEOUT_SECONDS", environ)),
+        "REFRESHER_RATE": float(env.get("TOKENS_REFRESHER_RATE", environ)),
+        "REFRESHER_CONCURRENCY": int(env.get("TOKENS_REFRESHER_CONCURRENCY", environ)),
+        "REFRESHER_INTERVAL_SECONDS": float(env.get("TOKENS_REFRESHER_INTERVAL_SECONDS", environ)),
+        "MIGRATOR_RATE": float(env.get("TOKENS_MIGRATOR_RATE", environ)),
+        "MIGRATOR_CONCURRENCY": int(env.get("TOKENS_MIGRATOR_CONCURRENCY", environ)),
+        "MIGRATOR_INTERVAL_SECONDS": float(env.get("TOKENS_MIGRATOR_INTERVAL_SECONDS", environ)),
+        "VAR_DIR": env.get("RF_VAR_DIR", environ),
     }
+
+
+def require(config: dict, *names: str) -> None:
+    missing = [name for name in names if not config.get(name)]
+    if missing:
+        raise RuntimeError(
+            f"tokens: {', '.join(missing)} not configured; `make run` creates local secrets"
+        )

@@ -1,0 +1,50 @@
+"""The one place that wires the real adapters into the handlers."""
+
+from datetime import timedelta
+
+from psycopg_pool import ConnectionPool
+
+from tokens.adapters.crypto import Keyring
+from tokens.adapters.fortnox import FortnoxClient
+from tokens.adapters.repository import ConnectionStore
+from tokens.adapters.work import StateStore, WorkQueue
+from tokens.config import require
+from tokens.domain.connection import Policy
+from tokens.handlers import Services, Settings
+
+
+def policy_from(config: dict) -> Policy:
+    return Policy(
+        refresh_margin=timedelta(seconds=config["REFRESH_MARGIN_SECONDS"]),
+        keepalive_after=timedelta(days=config["KEEPALIVE_DAYS"]),
+        hot_window=timedelta(seconds=config["HOT_WINDOW_SECONDS"]),
+        cooldown_base=timedelta(seconds=config["COOLDOWN_SECONDS"]),
+    )
+
+
+def bootstrap(config: dict, pool: ConnectionPool) -> Services:
+    require(config, "ENCRYPTION_KEYS")
+    fortnox = FortnoxClient(
+        config["FORTNOX_AUTH_URL"],
+        config["FORTNOX_API_URL"],
+        config["FORTNOX_CLIENT_ID"],
+        config["FORTNOX_CLIENT_SECRET"] or "",
+        timeout=config["FORTNOX_TIMEOUT_SECONDS"],
+    )
+    settings = Settings(
+        redirect_uri=config["REDIRECT_URI"],
+        scopes=config["FORTNOX_SCOPES"],
+        default_account_type=config["FORTNOX_ACCOUNT_TYPE"],
+        retry_attempts=max(1, config["RETRY_ATTEMPTS"]),
+        retry_base_seconds=config["RETRY_BASE_SECONDS"],
+    )
+    return Services(
+        store=ConnectionStore(
+            pool, Keyring.parse(config["ENCRYPTION_KEYS"]), config["LOCK_WAIT_SECONDS"]
+        ),
+        states=StateStore(pool),
+        work=WorkQueue(pool),
+        fortnox=fortnox,
+        settings=settings,
+        policy=policy_from(config),
+    )

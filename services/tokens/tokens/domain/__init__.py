@@ -1,0 +1,1 @@
+"""The tokens service's rules, free of Flask, SQL and HTTP."""

@@ -1,0 +1,212 @@
+"""A company's Fortnox connection and the rules of its life: refresh, failure, recovery, revoke."""
+
+import random
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from tokens.domain import events
+from tokens.domain.model import Company, Event, Grant, TemporaryFailure
+
+LEGACY, OAUTH, SERVICE = "legacy", "oauth", "service"
+CONNECTED, NEEDS_REAUTHORIZATION, REVOKED = "connected", "needs_reauthorization", "revoked"
+OK, REFRESHING, DEGRADED = "ok", "refreshing", "degraded"
+
+KIND_LABELS = {LEGACY: "Access Token", OAUTH: "OAuth", SERVICE: "OAuth"}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The timing rules, from configuration."""
+
+    refresh_margin: timedelta = timedelta(minutes=5)
+    keepalive_after: timedelta = timedelta(days=30)
+    keepalive_spread: timedelta = timedelta(days=7)
+    hot_window: timedelta = timedelta(hours=1)
+    cooldown_base: timedelta = timedelta(seconds=30)
+    cooldown_max: timedelta = timedelta(minutes=15)
+    interrupted_after: timedelta = timedelta(minutes=1)
+
+
+@dataclass
+class Connection:
+    org_id: str
+    kind: str
+    state: str = CONNECTED
+    health: str = OK
+    access_token: str | None = None
+    refresh_token: str | None = None
+    legacy_token: str | None = None
+    access_expires_at: datetime | None = None
+    refresh_issued_at: datetime | None = None
+    scopes: str = ""
+    tenant_id: str | None = None
+    company: Company | None = None
+    company_version: int = 0
+    company_observed_at: datetime | None = None
+    last_refresh_at: datetime | None = None
+    last_failure_at: datetime | None = None
+    last_failure_reason: str | None = None
+    reauthorization_reason: str | None = None
+    failures: int = 0
+    cooldown_until: datetime | None = None
+    refresh_started_at: datetime | None = None
+    migration_state: str | None = None
+    revoke_pending_token: str | None = None
+    revoke_pending_hint: str | None = None
+    keepalive_at: datetime | None = None
+    last_used_at: datetime | None = None
+
+    # --- questions -------------------------------------------------------------------------
+
+    @property
+    def renewable(self) -> bool:
+        return self.state == CONNECTED and (
+            self.kind == SERVICE or (self.kind == OAUTH and self.refresh_token is not None)
+        )
+
+    def access_valid(self, now: datetime, within: timedelta = timedelta(0)) -> bool:
+        if self.kind == LEGACY:
+            return self.state == CONNECTED and self.legacy_token is not None
+        return (
+            self.state == CONNECTED
+            and self.access_token is not None
+            and self.access_expires_at is not None
+            and self.access_expires_at > now + within
+        )
+
+    def needs_refresh(self, now: datetime, policy: Policy) -> bool:
+        """A hand-out must renew first: the access token is within the margin of expiry."""
+        return self.renewable and not self.access_valid(now, policy.refresh_margin)
+
+    def due_for_keepalive(self, now: datetime, policy: Policy) -> bool:
+        """The refresher should renew: refresh token ageing, a hot token near expiry, or a
+        refresh some process left unfinished."""
+        if not self.renewable:
+            return False
+        if self.refresh_started_at is not None:
+            return True
+        if self.kind == OAUTH and self.keepalive_at is not None and self.keepalive_at <= now:
+            return True
+        hot = self.last_used_at is not None and self.last_used_at >= now - policy.hot_window
+        return hot and not self.access_valid(now, policy.refresh_margin * 2)
+
+    def in_cooldown(self, now: datetime) -> bool:
+        return self.cooldown_until is not None and self.cooldown_until > now
+
+    def handed_out_token(self) -> str | None:
+        return self.legacy_token if self.kind == LEGACY else self.access_token
+
+    # --- changes ---------------------------------------------------------------------------
+
+    def begin_token_call(self, now: datetime) -> None:
+        self.refresh_started_at = now
+        self.health = REFRESHING
+
+    def refreshed(self, grant: Grant, now: datetime, policy: Policy, rng=random) -> list[Event]:
+        """Store a renewed grant; recovery from a failure is an event of its own."""
+        recovering = self.failures > 0 or self.health == DEGRADED
+        failed_since, failures = self.last_failure_at, self.failures
+        self._store_grant(grant, now, policy, rng)
+        self.refresh_started_at = None
+        self.health = OK
+        self.failures = 0
+        self.cooldown_until = None
+        if recovering:
+            return [events.recovered(self, failures, failed_since)]
+        return []
+
+    def temporary_failure(
+        self, failure: TemporaryFailure, now: datetime, policy: Policy, rng=random
+    ) -> None:
+        """Leave the connection usable; cool down (with jitter) so it cannot storm Fortnox."""
+        self.refresh_started_at = None
+        self.failures += 1
+        self.health = DEGRADED
+        self.last_failure_at = now
+        self.last_failure_reason = failure.reason
+        self.cooldown_until = now + cooldown(self.failures, policy, failure.retry_after, rng)
+
+    def require_reauthorization(self, reason: str, now: datetime) -> list[Event]:
+        if self.state == NEEDS_REAUTHORIZATION:
+            return []
+        self.state = NEEDS_REAUTHORIZATION
+        self.health = NEEDS_REAUTHORIZATION
+        self.refresh_started_at = None
+        self.reauthorization_reason = reason
+        self.last_failure_at = now
+        self.last_failure_reason = reason
+        self.cooldown_until = None
+        return [events.reauthorization_required(self, reason)]
+
+    def authorized(
+        self,
+        grant: Grant,
+        kind: str,
+        tenant_id: str | None,
+        now: datetime,
+        policy: Policy,
+        rng=random,
+    ) -> None:
+        """New tokens from an interactive authorization or a migration replace the old ones;
+        the replaced legacy or refresh token is kept (encrypted) until revoked at Fortnox."""
+        replaced = self.legacy_token or self.refresh_token
+        if replaced and (kind != OAUTH or replaced != grant.refresh_token):
+            self.revoke_pending_token = replaced
+            self.revoke_pending_hint = "access_token" if self.legacy_token else "refresh_token"
+        self.kind = kind
+        self.tenant_id = tenant_id or self.tenant_id
+        self.legacy_token = None
+        if kind == SERVICE:
+            grant = replace(grant, refresh_token=None)
+        self._store_grant(grant, now, policy, rng)
+        self.state = CONNECTED
+        self.health = OK
+        self.failures = 0
+        self.cooldown_until = None
+        self.reauthorization_reason = None
+        self.refresh_started_at = None
+
+    def observe_company(self, company: Company, now: datetime) -> list[Event]:
+        """Company facts as Fortnox reports them; an update only when something changed."""
+        self.company_observed_at = now
+        if company == self.company:
+            return []
+        self.company = company
+        self.company_version += 1
+        return [events.company_updated(self)]
+
+    def erase(self) -> None:
+        self.access_token = self.refresh_token = self.legacy_token = None
+        self.revoke_pending_token = self.revoke_pending_hint = None
+        self.access_expires_at = self.refresh_issued_at = self.keepalive_at = None
+        self.refresh_started_at = None
+        self.cooldown_until = None
+
+    def _store_grant(self, grant: Grant, now: datetime, policy: Policy, rng) -> None:
+        self.access_token = grant.access_token
+        self.access_expires_at = now + timedelta(seconds=grant.expires_in)
+        self.scopes = grant.scope or self.scopes
+        self.last_refresh_at = now
+        if grant.refresh_token is not None:
+            self.refresh_token = grant.refresh_token
+            self.refresh_issued_at = now
+            spread = rng.random() * policy.keepalive_spread.total_seconds()
+            self.keepalive_at = now + policy.keepalive_after + timedelta(seconds=spread)
+        elif self.kind == SERVICE:
+            self.refresh_token = None
+            self.refresh_issued_at = None
+            self.keepalive_at = None
+
+
+def cooldown(
+    failures: int, policy: Policy, retry_after: float | None = None, rng=random
+) -> timedelta:
+    """Exponential back-off with full jitter, never shorter than Fortnox's Retry-After."""
+    ceiling = min(
+        policy.cooldown_max.total_seconds(),
+        policy.cooldown_base.total_seconds() * 2 ** max(failures - 1, 0),
+    )
+    seconds = ceiling / 2 + rng.random() * ceiling / 2
+    if retry_after is not None:
+        seconds = max(seconds, retry_after)
+    return timedelta(seconds=seconds)

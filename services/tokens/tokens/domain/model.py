@@ -1,0 +1,91 @@
+"""Values the connection works with: company, token grant, events, failures."""
+
+import base64
+import json
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Company:
+    name: str
+    organisation_number: str
+    database_number: str
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A token answer from Fortnox; service-account grants carry no refresh token."""
+
+    access_token: str
+    expires_in: int
+    scope: str = ""
+    refresh_token: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str
+    data: dict
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    actor: str
+    action: str
+    outcome: str
+    detail: dict = field(default_factory=dict)
+
+
+class FortnoxFailure(Exception):
+    """A call to Fortnox failed; `reason` is readable by a person and holds no token."""
+
+    def __init__(self, reason: str, *, status: int | None = None, code: str = ""):
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+        self.code = code
+
+
+class TemporaryFailure(FortnoxFailure):
+    """5xx, 429, time-out, lock wait: try again later; the connection stays usable."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        unanswered: bool = False,
+    ):
+        super().__init__(reason, status=status)
+        self.retry_after = retry_after
+        # no answer came: Fortnox may have carried the call out (and rotated a refresh token)
+        self.unanswered = unanswered
+
+
+class PermanentFailure(FortnoxFailure):
+    """invalid_grant, revoked consent: only a new authorization helps."""
+
+
+class ClientRejected(FortnoxFailure):
+    """Fortnox refuses our own client credentials: an operator's problem, not the customer's."""
+
+
+class MigrationRefused(FortnoxFailure):
+    """/oauth-v1/migrate answered 400, 403 or 404: the customer must use "Ny Token"."""
+
+
+class Unauthorized(FortnoxFailure):
+    """The API refused the access token (401)."""
+
+
+def tenant_id_of(access_token: str) -> str | None:
+    """The `tenantId` claim of a Fortnox access token (a JWT); read, not verified, as Fortnox
+    advises: the public key is not published and the value only names the tenant."""
+    try:
+        payload = access_token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError):
+        return None
+    value = claims.get("tenantId") if isinstance(claims, dict) else None
+    return str(value) if value is not None else None

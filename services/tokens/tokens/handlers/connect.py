@@ -1,0 +1,131 @@
+"""Connect / upgrade ("Ny Token"): the authorize URL, then the callback's outcome."""
+
+from dataclasses import dataclass, field
+
+from tokens.domain import authorization as auth
+from tokens.domain import events
+from tokens.domain.connection import LEGACY, OAUTH, SERVICE, Connection
+from tokens.domain.errors import InvalidRequest
+from tokens.domain.model import AuditEntry, Company, FortnoxFailure
+from tokens.handlers import Services
+from tokens.handlers.lifecycle import revoke_pending
+
+
+@dataclass(frozen=True)
+class Outcome:
+    outcome: str
+    org_id: str | None = None
+    company: Company | None = None
+    detail: dict = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return auth.MESSAGES[self.outcome]
+
+
+def start_connect(
+    svc: Services, org_id: str, user_id: str, session_ref: str, account_type: str | None = None
+) -> dict:
+    if account_type is None:
+        current = svc.store.peek(org_id)
+        account_type = (
+            "service" if current and current.kind == SERVICE else svc.settings.default_account_type
+        )
+    if account_type not in auth.ACCOUNT_TYPES:
+        raise InvalidRequest("account_type must be empty or `service`.")
+    state = auth.new_state()
+    expires_at = svc.clock() + auth.STATE_LIFETIME
+    svc.states.create(
+        auth.digest(state), org_id, user_id, auth.digest(session_ref), account_type, expires_at
+    )
+    svc.store.audit(
+        org_id,
+        AuditEntry(f"user:{user_id}", "connect_started", "ok", {"account_type": account_type}),
+    )
+    url = svc.fortnox.authorize_url(
+        svc.settings.redirect_uri, svc.settings.scopes, state, account_type
+    )
+    return {"authorize_url": url, "expires_at": expires_at, "account_type": account_type}
+
+
+def complete_connect(
+    svc: Services,
+    *,
+    state: str | None,
+    code: str | None,
+    error: str | None,
+    user_id: str,
+    session_ref: str,
+) -> Outcome:
+    if not state:
+        return Outcome(auth.STATE_MISSING)
+    pending = svc.states.consume(auth.digest(state))
+    refused_state = auth.judge(pending, user_id, session_ref, svc.clock())
+    actor = f"user:{user_id}"
+    if refused_state:
+        if pending is not None:
+            svc.store.audit(pending.org_id, AuditEntry(actor, "connect", refused_state))
+        return Outcome(refused_state, pending.org_id if pending else None)
+    org_id = pending.org_id
+    if error or not code:
+        outcome = auth.REFUSED if error else auth.EXCHANGE_FAILED
+        detail = {"error": (error or "no code")[:100]}
+        svc.store.audit(org_id, AuditEntry(actor, "connect", outcome, detail))
+        return Outcome(outcome, org_id, detail=detail)
+    try:
+        grant = svc.fortnox.exchange_code(code, svc.settings.redirect_uri)
+        company = svc.fortnox.company_information(grant.access_token)
+    except FortnoxFailure as failure:
+        detail = {"reason": failure.reason, "status": failure.status}
+        svc.store.audit(org_id, AuditEntry(actor, "connect", auth.EXCHANGE_FAILED, detail))
+        return Outcome(auth.EXCHANGE_FAILED, org_id, detail={"reason": failure.reason})
+    kind = SERVICE if pending.account_type == "service" else OAUTH
+    outcome = _store(svc, org_id, user_id, kind, grant, company)
+    if outcome.outcome == auth.COMPANY_MISMATCH:
+        _revoke_quietly(svc, grant.refresh_token)
+    else:
+        revoke_pending(svc, org_id, actor=actor)
+    return outcome
+
+
+def _store(svc: Services, org_id: str, user_id: str, kind: str, grant, company: Company) -> Outcome:
+    actor = f"user:{user_id}"
+    with svc.store.locked(org_id) as locked:
+        connection = locked.load()
+        known = connection.company if connection else None
+        if known and known.database_number and known.database_number != company.database_number:
+            detail = {
+                "expected_database_number": known.database_number,
+                "connected": {
+                    "company_name": company.name,
+                    "organisation_number": company.organisation_number,
+                    "database_number": company.database_number,
+                },
+            }
+            locked.audit(AuditEntry(actor, "connect", auth.COMPANY_MISMATCH, detail))
+            return Outcome(auth.COMPANY_MISMATCH, org_id, company, detail)
+        was_legacy = connection is not None and connection.kind == LEGACY
+        connection = connection or Connection(org_id=org_id, kind=kind)
+        now = svc.clock()
+        tenant_id = company.database_number if kind == SERVICE else None
+        connection.authorized(grant, kind, tenant_id, now, svc.policy, svc.rng)
+        connection.migration_state = None
+        changes = connection.observe_company(company, now)
+        if was_legacy:
+            changes.append(events.upgraded(connection, "interactive", user_id))
+            outcome = auth.UPGRADED
+        else:
+            changes.append(events.connected(connection, user_id))
+            outcome = auth.CONNECTED
+        detail = {"kind": kind, "database_number": company.database_number}
+        locked.save(connection, changes, AuditEntry(actor, "connect", outcome, detail))
+    return Outcome(outcome, org_id, company, detail)
+
+
+def _revoke_quietly(svc: Services, refresh_token: str | None) -> None:
+    """Tokens of a refused (mismatching) company are not kept; revoke them at Fortnox."""
+    if refresh_token:
+        try:
+            svc.fortnox.revoke(refresh_token, "refresh_token")
+        except FortnoxFailure:
+            pass  # it lapses unused in 45 days; nothing of ours depends on it

@@ -6,6 +6,7 @@ testcontainers starts throwaway ones. Neither available: the tests error loudly.
 
 import os
 import socket
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlparse
@@ -20,21 +21,29 @@ LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOCAL_AMQP = "amqp://guest:guest@127.0.0.1:5672/%2F"
 
 
-def _answers(url: str, default_port: int) -> bool:
+def _answers(url: str, default_port: int, patience: float = 20.0) -> bool:
+    """True when the server accepts connections, waiting a little for one that is restarting."""
     parsed = urlparse(url)
-    try:
-        with socket.create_connection((parsed.hostname, parsed.port or default_port), timeout=2):
-            return True
-    except OSError:
-        return False
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            with socket.create_connection((parsed.hostname, parsed.port or default_port), timeout=2):
+                return True
+        except OSError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.5)
 
 
 def _docker_engine_available() -> bool:
     try:
         import docker
 
-        docker.from_env().ping()
-        return True
+        client = docker.from_env()
+        try:
+            return bool(client.ping())
+        finally:
+            client.close()
     except Exception:  # noqa: BLE001 - any failure means no engine
         return False
 
@@ -106,3 +115,4 @@ def exchange_name(amqp_url):
         channel.exchange_delete(name)
     finally:
         connection.close()
+

@@ -116,3 +116,12 @@ def exchange_name(amqp_url):
     finally:
         connection.close()
 
+
+@pytest.fixture
+def smtp_sink():
+    """A real SMTP server on a free port of 127.0.0.1; `.wait_for(address)` returns a mail."""
+    from servicekit.mailsink import MailSink
+
+    sink = MailSink().start()
+    yield sink
+    sink.stop()

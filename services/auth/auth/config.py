@@ -2,12 +2,28 @@
 
 from servicekit import config as env
 
+_NAMES = (
+    "AMQP_URL",
+    "EVENTS_EXCHANGE",
+    "LOG_LEVEL",
+    "PUBLIC_BASE_URL",
+    "SMTP_HOST",
+    "SMTP_PORT",
+    "MAIL_FROM",
+    "SESSION_IDLE_MINUTES",
+    "SESSION_ABSOLUTE_HOURS",
+    "ARGON2_MEMORY_KIB",
+    "ARGON2_TIME_COST",
+    "ARGON2_PARALLELISM",
+    "PASSWORD_RESET_MINUTES",
+    "VERIFICATION_HOURS",
+    "INVITATION_HOURS",
+)
+
 
 def load(environ: dict | None = None) -> dict:
-    return {
-        "SERVICE": "auth",
-        "DATABASE_URL": env.get("AUTH_DATABASE_URL", environ),
-        "AMQP_URL": env.get("AMQP_URL", environ),
-        "EVENTS_EXCHANGE": env.get("EVENTS_EXCHANGE", environ),
-        "LOG_LEVEL": env.get("LOG_LEVEL", environ),
-    }
+    config = {name: env.get(name, environ) for name in _NAMES}
+    config["SERVICE"] = "auth"
+    config["DATABASE_URL"] = env.get("AUTH_DATABASE_URL", environ)
+    config["INTERNAL_API_KEY"] = env.get("INTERNAL_API_KEY", environ)
+    return config

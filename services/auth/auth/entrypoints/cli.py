@@ -1,10 +1,14 @@
 """Command line of the auth service: `python -m auth.entrypoints.cli --help`."""
 
 import click
+from servicekit import db
 from servicekit.migrate import migrate as apply_migrations
 
 from auth import config as service_config
+from auth.bootstrap import bootstrap
+from auth.entrypoints import mail_worker
 from auth.entrypoints.api import MIGRATIONS
+from auth.handlers import organisation, seed
 
 
 @click.group()
@@ -12,11 +16,48 @@ def cli() -> None:
     pass
 
 
+def _context():
+    config = service_config.load()
+    apply_migrations(config["DATABASE_URL"], MIGRATIONS)
+    return bootstrap(config, db.open_pool(config["DATABASE_URL"], max_size=2, name="auth-cli"))
+
+
 @cli.command()
 def migrate() -> None:
     """Create the database if needed and apply pending migrations."""
     applied = apply_migrations(service_config.load()["DATABASE_URL"], MIGRATIONS)
     click.echo(f"auth: {len(applied)} migration(s) applied")
+
+
+@cli.command("seed-demo")
+def seed_demo() -> None:
+    """Load the demo organisation and users (idempotent: creates only what is missing)."""
+    ctx = _context()
+    try:
+        created = seed.seed_demo(ctx)
+    finally:
+        ctx.pool.close()
+    click.echo(
+        f"auth: demo data {'created: ' + ', '.join(created) if created else 'already there'}"
+    )
+
+
+@cli.command("disable-user")
+@click.argument("identifier")
+def disable_user(identifier: str) -> None:
+    """Disable an account (user name or e-mail) and end its sessions."""
+    ctx = _context()
+    try:
+        ended = organisation.disable_user(ctx, identifier)
+    finally:
+        ctx.pool.close()
+    click.echo(f"auth: {identifier} disabled, {ended} session(s) ended")
+
+
+@cli.command("mail-worker")
+def run_mail_worker() -> None:
+    """Send queued mail over SMTP until stopped."""
+    mail_worker.run(service_config.load())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""I/O of the auth service: SQL, password hashing, SMTP."""

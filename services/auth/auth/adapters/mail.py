@@ -1,0 +1,92 @@
+"""Outgoing mail: written to the mail outbox in the caller's transaction, handed to SMTP by the
+mail worker, retried with growing pauses while SMTP is down (a mail is never dropped)."""
+
+import logging
+import smtplib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from psycopg import Connection
+from psycopg_pool import ConnectionPool
+
+log = logging.getLogger(__name__)
+CHANNEL = "auth_mail"
+MAX_PAUSE = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    sender: str
+    timeout: float = 10.0
+
+
+def enqueue(conn: Connection, at: datetime, recipient: str, subject: str, body: str) -> str:
+    mail_id = str(uuid.uuid4())
+    conn.execute(
+        "INSERT INTO mail_outbox (id, recipient, subject, body, created_at, next_attempt_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s)",
+        (mail_id, recipient, subject, body, at, at),
+    )
+    conn.execute(f"NOTIFY {CHANNEL}")
+    return mail_id
+
+
+def send(server: SmtpServer, recipient: str, subject: str, body: str) -> None:
+    message = EmailMessage()
+    message["From"] = server.sender
+    message["To"] = recipient
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain="jimappar.se")
+    message.set_content(body)
+    with smtplib.SMTP(server.host, server.port, timeout=server.timeout) as smtp:
+        smtp.send_message(message)
+
+
+def deliver_due(
+    pool: ConnectionPool,
+    server: SmtpServer,
+    now: Callable[[], datetime],
+    limit: int = 50,
+) -> int:
+    """Send the mails that are due, one transaction each; returns how many were sent.
+
+    Rows are taken with SKIP LOCKED so several workers can run side by side.
+    """
+    sent = 0
+    for _ in range(limit):
+        with pool.connection() as conn, conn.transaction():
+            row = conn.execute(
+                "SELECT * FROM mail_outbox WHERE sent_at IS NULL AND next_attempt_at <= %s"
+                " ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+                (now(),),
+            ).fetchone()
+            if row is None:
+                return sent
+            try:
+                send(server, row["recipient"], row["subject"], row["body"])
+            except (OSError, smtplib.SMTPException) as exc:
+                pause = min(timedelta(seconds=5 * 2 ** row["attempts"]), MAX_PAUSE)
+                conn.execute(
+                    "UPDATE mail_outbox SET attempts = attempts + 1, last_error = %s,"
+                    " next_attempt_at = %s WHERE id = %s",
+                    (type(exc).__name__, now() + pause, row["id"]),
+                )
+                log.warning(
+                    "mail not sent, will retry",
+                    extra={"mail_id": str(row["id"]), "error": type(exc).__name__},
+                )
+                return sent
+            conn.execute(
+                "UPDATE mail_outbox SET sent_at = %s, body = NULL, attempts = attempts + 1"
+                " WHERE id = %s",
+                (now(), row["id"]),
+            )
+            log.info("mail sent", extra={"mail_id": str(row["id"])})
+            sent += 1
+    return sent

@@ -1,0 +1,95 @@
+"""SQL of sessions, one-time link tokens and throttling events (secrets stored hashed)."""
+
+from datetime import datetime, timedelta
+
+from psycopg import Connection
+
+
+def insert_session(conn: Connection, id_hash: bytes, user_id: str, now: datetime) -> None:
+    conn.execute(
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES (%s, %s, %s, %s)",
+        (id_hash, user_id, now, now),
+    )
+
+
+def find_session(conn: Connection, id_hash: bytes) -> dict | None:
+    return conn.execute(
+        "SELECT s.created_at, s.last_seen_at, u.id AS user_id, u.name, u.email, u.username,"
+        " u.disabled_at, m.org_id, m.role, o.name AS org_name, o.customer_number"
+        " FROM sessions s JOIN users u ON u.id = s.user_id"
+        " JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.org_id"
+        " WHERE s.id_hash = %s",
+        (id_hash,),
+    ).fetchone()
+
+
+def touch_session(conn: Connection, id_hash: bytes, now: datetime) -> None:
+    conn.execute("UPDATE sessions SET last_seen_at = %s WHERE id_hash = %s", (now, id_hash))
+
+
+def delete_session(conn: Connection, id_hash: bytes) -> None:
+    conn.execute("DELETE FROM sessions WHERE id_hash = %s", (id_hash,))
+
+
+def delete_sessions_of(conn: Connection, user_id: str) -> int:
+    return conn.execute("DELETE FROM sessions WHERE user_id = %s", (user_id,)).rowcount
+
+
+def insert_token(
+    conn: Connection, token_hash: bytes, purpose: str, user_id: str, now: datetime, ttl: timedelta
+) -> None:
+    conn.execute(
+        "INSERT INTO one_time_tokens (token_hash, purpose, user_id, created_at, expires_at)"
+        " VALUES (%s, %s, %s, %s, %s)",
+        (token_hash, purpose, user_id, now, now + ttl),
+    )
+
+
+def usable_token(
+    conn: Connection, token_hash: bytes, purpose: str, now: datetime, *, lock: bool = False
+) -> dict | None:
+    return conn.execute(
+        "SELECT * FROM one_time_tokens WHERE token_hash = %s AND purpose = %s"
+        " AND used_at IS NULL AND expires_at > %s" + (" FOR UPDATE" if lock else ""),
+        (token_hash, purpose, now),
+    ).fetchone()
+
+
+def use_tokens_of(conn: Connection, user_id: str, purpose: str, now: datetime) -> None:
+    """Mark every open token of the purpose used: the one just used and any older ones."""
+    conn.execute(
+        "UPDATE one_time_tokens SET used_at = %s WHERE user_id = %s AND purpose = %s"
+        " AND used_at IS NULL",
+        (now, user_id, purpose),
+    )
+
+
+def lock_keys(conn: Connection, *keys: str) -> None:
+    for key in sorted(keys):
+        conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
+
+
+def throttle_events(conn: Connection, key: str, since: datetime) -> list[datetime]:
+    rows = conn.execute(
+        "SELECT at FROM throttle_events WHERE key = %s AND at > %s ORDER BY at", (key, since)
+    ).fetchall()
+    return [row["at"] for row in rows]
+
+
+def add_throttle_event(conn: Connection, key: str, at: datetime) -> int:
+    row = conn.execute(
+        "INSERT INTO throttle_events (key, at) VALUES (%s, %s) RETURNING id", (key, at)
+    ).fetchone()
+    return row["id"]
+
+
+def remove_throttle_event(conn: Connection, event_id: int) -> None:
+    conn.execute("DELETE FROM throttle_events WHERE id = %s", (event_id,))
+
+
+def clear_throttle(conn: Connection, key: str) -> None:
+    conn.execute("DELETE FROM throttle_events WHERE key = %s", (key,))
+
+
+def prune_throttle(conn: Connection, before: datetime) -> None:
+    conn.execute("DELETE FROM throttle_events WHERE at < %s", (before,))

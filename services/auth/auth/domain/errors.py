@@ -1,0 +1,56 @@
+"""What can go wrong in the auth service's use cases; the API maps each to one HTTP answer."""
+
+
+class AuthError(Exception):
+    status = 400
+    code = "bad_request"
+    message = "The request cannot be handled."
+
+    def __init__(self, message: str | None = None, fields: dict | None = None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+        self.fields = fields or {}
+
+
+class InvalidInput(AuthError):
+    status, code, message = 422, "invalid_input", "Kontrollera uppgifterna."
+
+
+class InvalidCredentials(AuthError):
+    status, code = 401, "invalid_credentials"
+    message = "Fel användarnamn eller lösenord."
+
+
+class EmailNotVerified(AuthError):
+    status, code = 403, "email_not_verified"
+    message = "Bekräfta din e-postadress med länken i mejlet vi skickade innan du loggar in."
+
+
+class Throttled(AuthError):
+    status, code = 429, "throttled"
+    message = "För många försök. Vänta en stund och försök igen."
+
+    def __init__(self, retry_after: int):
+        super().__init__()
+        self.retry_after = retry_after
+
+
+class SessionInvalid(AuthError):
+    status, code, message = 401, "session_invalid", "Du är inte inloggad."
+
+
+class TokenInvalid(AuthError):
+    status, code = 410, "token_invalid"
+    message = "Länken är ogiltig, redan använd eller för gammal."
+
+
+class Forbidden(AuthError):
+    status, code, message = 403, "forbidden", "Du har inte behörighet till detta."
+
+
+class NotFound(AuthError):
+    status, code, message = 404, "not_found", "Hittades inte."
+
+
+class Conflict(AuthError):
+    status, code, message = 409, "conflict", "Det går inte att göra så."

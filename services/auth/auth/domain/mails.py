@@ -1,0 +1,57 @@
+"""The texts of the mails the portal sends (Swedish, plain text)."""
+
+from dataclasses import dataclass
+
+SIGNATURE = "\n\nVänliga hälsningar\nJIM Appar\n\nDet här mejlet går inte att svara på."
+
+
+@dataclass(frozen=True)
+class Mail:
+    subject: str
+    body: str
+
+
+def password_reset(name: str, link: str, minutes: int) -> Mail:
+    return Mail(
+        "Återställ ditt lösenord till JIM Appar",
+        f"Hej {name}!\n\nNågon (förhoppningsvis du) har bett om att få återställa lösenordet till "
+        f"ditt konto i JIM Appar. Välj ett nytt lösenord här:\n\n{link}\n\n"
+        f"Länken fungerar en gång och i {minutes} minuter. Har du inte bett om detta kan du "
+        "bortse från mejlet; ditt lösenord är oförändrat." + SIGNATURE,
+    )
+
+
+def verify_email(name: str, company: str, link: str) -> Mail:
+    return Mail(
+        "Bekräfta din e-postadress för JIM Appar",
+        f"Hej {name}!\n\nVälkommen till JIM Appar. {company} är nu registrerat. Bekräfta din "
+        f"e-postadress för att kunna logga in:\n\n{link}\n\nHar du inte registrerat dig kan du "
+        "bortse från mejlet." + SIGNATURE,
+    )
+
+
+def already_registered(name: str, login_link: str, reset_link: str) -> Mail:
+    return Mail(
+        "Du har redan ett konto i JIM Appar",
+        f"Hej {name}!\n\nNågon försökte registrera ett nytt konto med din e-postadress, men du har "
+        f"redan ett konto. Logga in här:\n\n{login_link}\n\nHar du glömt lösenordet kan du "
+        f"återställa det här:\n\n{reset_link}" + SIGNATURE,
+    )
+
+
+def invitation(name: str, inviter: str, company: str, link: str, hours: int) -> Mail:
+    return Mail(
+        f"Inbjudan till {company} i JIM Appar",
+        f"Hej {name}!\n\n{inviter} har bjudit in dig till {company} i JIM Appar. Välj ditt "
+        f"lösenord här för att komma igång:\n\n{link}\n\nLänken fungerar en gång och i {hours} "
+        "timmar." + SIGNATURE,
+    )
+
+
+def password_changed(name: str, reset_link: str) -> Mail:
+    return Mail(
+        "Ditt lösenord till JIM Appar är ändrat",
+        f"Hej {name}!\n\nLösenordet till ditt konto i JIM Appar har just ändrats och alla "
+        "inloggningar har avslutats. Var det inte du? Återställ lösenordet direkt här:\n\n"
+        f"{reset_link}" + SIGNATURE,
+    )

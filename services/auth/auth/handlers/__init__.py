@@ -1,0 +1,1 @@
+"""Use cases of the auth service: plain functions over an AuthContext."""

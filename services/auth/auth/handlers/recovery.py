@@ -1,0 +1,76 @@
+"""Glömt lösenord: ask for a reset link, then set a new password with it."""
+
+import logging
+
+from servicekit.db import transaction
+from servicekit.events.outbox import publish
+
+from auth.adapters import mail, repository, store
+from auth.bootstrap import AuthContext
+from auth.domain import fields, mails, passwords
+from auth.domain.errors import InvalidInput
+from auth.domain.throttle import MAIL_ADDRESS, RESET_ACCOUNT
+from auth.handlers import links
+from auth.handlers.throttling import within_limits
+
+log = logging.getLogger(__name__)
+
+
+def request_reset(ctx: AuthContext, identifier: str, client_address: str) -> None:
+    """Mail a reset link when the account exists; the caller's answer is the same either way."""
+    identifier, error = fields.text(identifier, "användarnamn eller e-post", fields.IDENTIFIER_MAX)
+    if error:
+        raise InvalidInput(fields={"identifier": error})
+    now = ctx.now()
+    with transaction(ctx.pool) as conn:
+        user = repository.find_user_by_identifier(conn, identifier)
+        account = str(user["id"]) if user else identifier.casefold()
+        checks = [
+            (RESET_ACCOUNT, f"reset-account:{account}"),
+            (MAIL_ADDRESS, f"mail-address:{client_address}"),
+        ]
+        if not within_limits(conn, checks, now):
+            log.info("reset request over the limit, no mail")
+            return
+        if user is None or user["disabled_at"] is not None or user["org_id"] is None:
+            return
+        link = links.issue(ctx, conn, "reset", str(user["id"]))
+        minutes = int(ctx.reset_ttl.total_seconds() // 60)
+        message = mails.password_reset(user["name"], link, minutes)
+        mail.enqueue(conn, ctx.now(), user["email"], message.subject, message.body)
+    log.info("password reset link issued", extra={"user_id": str(user["id"])})
+
+
+def check_link(ctx: AuthContext, purpose: str, token: str | None) -> dict:
+    with transaction(ctx.pool) as conn:
+        return links.describe(ctx, conn, purpose, token)
+
+
+def complete_reset(ctx: AuthContext, token: str | None, password: str) -> None:
+    """Set the new password and end every session of the user; it does not log anyone in."""
+    with transaction(ctx.pool) as conn:
+        user = links.take(ctx, conn, "reset", token)
+        set_new_password(ctx, conn, user, password, reason="reset")
+        links.consume(ctx, conn, "reset", str(user["id"]))
+        ended = store.delete_sessions_of(conn, user["id"])
+        message = mails.password_changed(user["name"], ctx.link("/glomt-losenord"))
+        mail.enqueue(conn, ctx.now(), user["email"], message.subject, message.body)
+    log.info("password reset", extra={"user_id": str(user["id"]), "sessions_ended": ended})
+
+
+def set_new_password(ctx: AuthContext, conn, user: dict, password: str, *, reason: str) -> None:
+    """Check and store a password; following a mailed link also proves the e-mail address."""
+    context = (user["email"], user["username"] or "", user["email"].split("@")[0])
+    problems = passwords.problems(password, context=context)
+    if problems:
+        raise InvalidInput(fields={"password": problems[0]})
+    repository.set_password(conn, user["id"], ctx.hasher.hash(password))
+    org_id = str(user["org_id"])
+    if repository.mark_verified(conn, user["id"], ctx.now()):
+        publish(conn, "user.verified", org_id, {"user_id": user["id"], "org_id": org_id})
+    publish(
+        conn,
+        "user.password_changed",
+        org_id,
+        {"user_id": user["id"], "org_id": org_id, "reason": reason},
+    )

@@ -1,0 +1,99 @@
+"""Log-in, session look-up and log-out."""
+
+import logging
+
+from servicekit.db import transaction
+
+from auth.adapters import repository, store
+from auth.adapters.secrets import digest, new_secret
+from auth.bootstrap import AuthContext
+from auth.domain import fields, passwords
+from auth.domain.errors import EmailNotVerified, InvalidCredentials, InvalidInput, SessionInvalid
+from auth.domain.throttle import LOGIN_ACCOUNT, LOGIN_ADDRESS
+from auth.handlers.throttling import reserve
+
+log = logging.getLogger(__name__)
+MAX_SESSION_TOKEN = 128
+
+
+def _can_log_in(user: dict | None) -> bool:
+    return bool(user and user["password_hash"] and user["disabled_at"] is None and user["org_id"])
+
+
+def log_in(ctx: AuthContext, identifier: str, password: str, client_address: str) -> dict:
+    """A new session for the right user name (or e-mail) and password.
+
+    Unknown users, disabled users and wrong passwords take the same path and the same time and
+    end in the same InvalidCredentials.
+    """
+    identifier, error = fields.text(identifier, "användarnamn eller e-post", fields.IDENTIFIER_MAX)
+    problems = {"identifier": error} if error else {}
+    if not password:
+        problems["password"] = "Ange lösenord."
+    elif len(password) > passwords.MAX_LENGTH:
+        problems["password"] = f"Högst {passwords.MAX_LENGTH} tecken."
+    if problems:
+        raise InvalidInput(fields=problems)
+
+    now = ctx.now()
+    with transaction(ctx.pool) as conn:
+        user = repository.find_user_by_identifier(conn, identifier)
+        account = str(user["id"]) if user else identifier.casefold()
+        account_key, address_key = f"login-account:{account}", f"login-address:{client_address}"
+        reserved = reserve(conn, [(LOGIN_ACCOUNT, account_key), (LOGIN_ADDRESS, address_key)], now)
+
+    stored_hash = user["password_hash"] if _can_log_in(user) else None
+    if not ctx.hasher.verify(stored_hash, password):
+        log.info("log-in refused", extra={"reason": "invalid_credentials"})
+        raise InvalidCredentials()
+
+    with transaction(ctx.pool) as conn:
+        store.clear_throttle(conn, account_key)
+        store.remove_throttle_event(conn, reserved[address_key])
+    if user["email_verified_at"] is None:
+        raise EmailNotVerified()
+
+    raw, id_hash = new_secret()
+    with transaction(ctx.pool) as conn:
+        if ctx.hasher.needs_rehash(stored_hash):
+            repository.set_password(conn, user["id"], ctx.hasher.hash(password))
+        store.insert_session(conn, id_hash, user["id"], now)
+    log.info("logged in", extra={"user_id": str(user["id"])})
+    return {"session_token": raw, "user_id": str(user["id"]), "org_id": str(user["org_id"])}
+
+
+def resolve_session(ctx: AuthContext, token: str | None) -> dict:
+    """Who the session belongs to; an expired or unknown session is SessionInvalid."""
+    if not token or len(token) > MAX_SESSION_TOKEN:
+        raise SessionInvalid()
+    id_hash, now = digest(token), ctx.now()
+    with transaction(ctx.pool) as conn:
+        row = store.find_session(conn, id_hash)
+        if row is None:
+            raise SessionInvalid()
+        ended = row["disabled_at"] is not None or ctx.lifetime.expired(
+            row["created_at"], row["last_seen_at"], now
+        )
+        if ended:
+            store.delete_session(conn, id_hash)
+        else:
+            store.touch_session(conn, id_hash, now)
+    if ended:
+        raise SessionInvalid()
+    return {
+        "user_id": str(row["user_id"]),
+        "name": row["name"],
+        "email": row["email"],
+        "username": row["username"],
+        "org_id": str(row["org_id"]),
+        "org_name": row["org_name"],
+        "customer_number": row["customer_number"],
+        "role": row["role"],
+    }
+
+
+def log_out(ctx: AuthContext, token: str | None) -> None:
+    if not token or len(token) > MAX_SESSION_TOKEN:
+        return
+    with transaction(ctx.pool) as conn:
+        store.delete_session(conn, digest(token))

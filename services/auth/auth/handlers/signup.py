@@ -1,0 +1,125 @@
+"""Ny kund: a company registers with its first administrator, who then verifies the e-mail."""
+
+import logging
+
+from servicekit.db import transaction
+from servicekit.events.outbox import publish
+
+from auth.adapters import mail, repository
+from auth.bootstrap import AuthContext
+from auth.domain import fields, mails, orgnumber, passwords
+from auth.domain.errors import InvalidInput, Throttled
+from auth.domain.throttle import MAIL_ADDRESS
+from auth.handlers import links
+from auth.handlers.throttling import within_limits
+
+log = logging.getLogger(__name__)
+NEW_CUSTOMER_APPS = ["resultat-finans"]
+
+
+def _validated(form: dict) -> dict:
+    problems, clean = {}, {}
+    for key, label, limit in (
+        ("company_name", "företagets namn", fields.COMPANY_MAX),
+        ("name", "ditt namn", fields.NAME_MAX),
+    ):
+        clean[key], error = fields.text(form.get(key), label, limit)
+        if error:
+            problems[key] = error
+    clean["email"], error = fields.email(form.get("email"))
+    if error:
+        problems["email"] = error
+    raw_number = (form.get("org_number") or "").strip()
+    clean["org_number"] = orgnumber.normalise(raw_number[:40])
+    if not raw_number:
+        problems["org_number"] = "Ange organisationsnummer."
+    elif clean["org_number"] is None:
+        problems["org_number"] = "Ogiltigt organisationsnummer. Skriv det som 559192-5788."
+    password = form.get("password") or ""
+    context = (clean["email"], clean["email"].split("@")[0], clean["company_name"])
+    password_problems = passwords.problems(password, context=context)
+    if password_problems:
+        problems["password"] = password_problems[0]
+    if problems:
+        raise InvalidInput(fields=problems)
+    clean["password"] = password
+    return clean
+
+
+def register(ctx: AuthContext, form: dict, client_address: str) -> None:
+    """Create the organisation and its first administrator, unverified, and mail the link.
+
+    An e-mail address that already has an account gets a mail saying so and the caller the
+    same answer as a new one, so the form does not reveal who has an account.
+    """
+    clean = _validated(form)
+    password_hash = ctx.hasher.hash(clean["password"])
+    now = ctx.now()
+    with transaction(ctx.pool) as conn:
+        if not within_limits(conn, [(MAIL_ADDRESS, f"mail-address:{client_address}")], now):
+            raise Throttled(3600)
+        if repository.org_number_taken(conn, clean["org_number"]):
+            raise InvalidInput(
+                fields={
+                    "org_number": "Företaget är redan kund hos oss. "
+                    "Be er administratör att bjuda in dig under Organisation."
+                }
+            )
+        if repository.email_taken(conn, clean["email"]):
+            existing = repository.find_user_by_identifier(conn, clean["email"])
+            message = mails.already_registered(
+                existing["name"], ctx.link("/logga-in"), ctx.link("/glomt-losenord")
+            )
+            mail.enqueue(conn, ctx.now(), existing["email"], message.subject, message.body)
+            return
+        org = repository.insert_org(
+            conn, name=clean["company_name"], org_number=clean["org_number"]
+        )
+        repository.enable_apps(conn, org["id"], NEW_CUSTOMER_APPS)
+        user_id = repository.insert_user(
+            conn, email=clean["email"], name=clean["name"], password_hash=password_hash
+        )
+        repository.add_member(conn, org["id"], user_id, "administrator")
+        publish_new_org(conn, org, NEW_CUSTOMER_APPS)
+        publish_new_member(conn, org["id"], user_id, clean["name"], "administrator", "signup")
+        link = links.issue(ctx, conn, "verify", user_id)
+        message = mails.verify_email(clean["name"], clean["company_name"], link)
+        mail.enqueue(conn, ctx.now(), clean["email"], message.subject, message.body)
+    log.info("customer registered", extra={"org_id": org["id"], "user_id": user_id})
+
+
+def verify_email(ctx: AuthContext, token: str | None) -> dict:
+    """Mark the address verified; the person logs in next (verification is not a log-in)."""
+    with transaction(ctx.pool) as conn:
+        user = links.take(ctx, conn, "verify", token)
+        links.consume(ctx, conn, "verify", str(user["id"]))
+        org_id = str(user["org_id"])
+        if repository.mark_verified(conn, user["id"], ctx.now()):
+            publish(conn, "user.verified", org_id, {"user_id": user["id"], "org_id": org_id})
+    return {"name": user["name"], "email": user["email"]}
+
+
+def publish_new_org(conn, org: dict, apps: list[str]) -> None:
+    data = {
+        "org_id": org["id"],
+        "name": org["name"],
+        "organisation_number": org["org_number"],
+        "customer_number": org["customer_number"],
+        "apps": apps,
+    }
+    publish(conn, "org.created", str(org["id"]), data)
+
+
+def publish_new_member(conn, org_id, user_id, name: str, role: str, via: str) -> None:
+    publish(
+        conn,
+        "user.registered",
+        str(org_id),
+        {"user_id": user_id, "org_id": org_id, "name": name, "role": role, "via": via},
+    )
+    publish(
+        conn,
+        "membership.changed",
+        str(org_id),
+        {"user_id": user_id, "org_id": org_id, "change": "added", "role": role},
+    )

@@ -1,0 +1,40 @@
+"""Counting attempts under throttling keys, atomically across processes."""
+
+from datetime import datetime, timedelta
+
+from psycopg import Connection
+
+from auth.adapters import store
+from auth.domain.errors import Throttled
+from auth.domain.throttle import WINDOW, Rule, next_allowed, retry_after_seconds
+
+
+def reserve(conn: Connection, checks: list[tuple[Rule, str]], now: datetime) -> dict[str, int]:
+    """Count one attempt under every key, or raise Throttled when any key must wait.
+
+    The attempt is counted before it is evaluated (as a failure until proven otherwise), so
+    parallel requests cannot slip past the limits together.
+    """
+    store.lock_keys(conn, *(key for _, key in checks))
+    latest: datetime | None = None
+    for rule, key in checks:
+        conn.execute("DELETE FROM throttle_events WHERE key = %s AND at <= %s", (key, now - WINDOW))
+        allowed = next_allowed(rule, store.throttle_events(conn, key, now - WINDOW), now)
+        if allowed is not None and (latest is None or allowed > latest):
+            latest = allowed
+    if latest is not None:
+        raise Throttled(retry_after_seconds(latest, now))
+    return {key: store.add_throttle_event(conn, key, now) for _, key in checks}
+
+
+def within_limits(conn: Connection, checks: list[tuple[Rule, str]], now: datetime) -> bool:
+    """Like reserve(), but answers instead of raising (for silent limits such as mails)."""
+    try:
+        reserve(conn, checks, now)
+    except Throttled:
+        return False
+    return True
+
+
+def prune(conn: Connection, now: datetime) -> None:
+    store.prune_throttle(conn, now - timedelta(days=1))

@@ -1,0 +1,56 @@
+from auth import config as auth_config
+from auth.adapters.hashing import Hasher
+from auth.bootstrap import argon2_parameters
+from auth.handlers import seed
+
+from .conftest import DEMO_ORG, rows
+
+
+def test_production_argon2_defaults_meet_the_owasp_minimum():
+    params = argon2_parameters(auth_config.load({"INTERNAL_API_KEY": "x"}))
+    assert params.memory_kib >= 19 * 1024
+    assert params.time_cost >= 2
+    assert params.parallelism == 1
+
+
+def test_hashes_are_argon2id_with_the_configured_parameters():
+    params = argon2_parameters(auth_config.load({"INTERNAL_API_KEY": "x"}))
+    stored = Hasher(params).hash("a long enough passphrase")
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_seed_demo_twice_creates_once_and_keeps_the_fixed_ids(demo, app):
+    assert seed.seed_demo(demo) == []
+    orgs = rows(app, "SELECT id::text, name, org_number, customer_number FROM organisations")
+    assert orgs == [
+        {
+            "id": DEMO_ORG,
+            "name": "Jlmdata AB",
+            "org_number": "559192-5788",
+            "customer_number": "900232",
+        }
+    ]
+    users = rows(
+        app,
+        "SELECT u.username, u.email, u.name, m.role FROM users u JOIN memberships m"
+        " ON m.user_id = u.id ORDER BY u.name",
+    )
+    assert users == [
+        {
+            "username": "900232",
+            "email": "kaisa@jlmdata.se",
+            "name": "Kaisa Jönsson",
+            "role": "administrator",
+        },
+        {"username": None, "email": "olle@jlmdata.se", "name": "Olle Berg", "role": "user"},
+    ]
+    apps = rows(app, "SELECT app_key FROM organisation_apps ORDER BY app_key")
+    assert [a["app_key"] for a in apps] == ["aspia-ica", "pm-sync", "resultat-finans"]
+    events = rows(app, "SELECT type FROM outbox ORDER BY seq")
+    assert [e["type"] for e in events].count("org.created") == 1
+
+
+def test_demo_users_log_in_with_customer_number_or_email(demo, api):
+    assert api.login("900232").status_code == 200
+    assert api.login("kaisa@jlmdata.se").status_code == 200
+    assert api.login("olle@jlmdata.se").status_code == 200

@@ -421,9 +421,9 @@ def _wait_until_healthy(process: subprocess.Popen, base_url: str, log_path: Path
         if process.poll() is not None:
             raise RuntimeError(f"the sandbox exited: {log_path.read_text()[-3000:]}")
         try:
-            if requests.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+            if requests.get(f"{base_url}/healthz", timeout=5).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or workers still booting
             pass
         time.sleep(0.1)
     raise RuntimeError(f"the sandbox did not answer within 60 s: {log_path.read_text()[-3000:]}")

@@ -158,7 +158,7 @@ def insert_access_token(
     row = conn.execute(
         "INSERT INTO access_tokens (jti, grant_id, consent_id, client_id, tenant_id, scopes,"
         " expires_at) VALUES (%s, %s, %s, %s, %s, %s, now() + make_interval(secs => %s))"
-        " RETURNING extract(epoch FROM issued_at)::bigint AS issued",
+        " RETURNING floor(extract(epoch FROM issued_at))::bigint AS issued",
         (jti, grant_id, consent_id, client_id, tenant_id, scopes, rules.ACCESS_TOKEN_SECONDS),
     ).fetchone()
     return str(jti), row["issued"]

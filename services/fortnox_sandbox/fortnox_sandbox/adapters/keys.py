@@ -11,6 +11,7 @@ import psycopg
 JWT_KEY = "jwt-hs256"
 SESSION_KEY = "session-key"
 ISSUER = "fortnox-sandbox"
+CLOCK_SKEW_SECONDS = 5
 
 
 def token_hash(token: str) -> str:
@@ -68,6 +69,8 @@ class JwtSigner:
             self.key,
             algorithms=["HS256"],
             issuer=ISSUER,
+            # iat/nbf come from PostgreSQL's clock; a few seconds of skew are no forgery.
+            leeway=CLOCK_SKEW_SECONDS,
             options={"require": ["exp", "iat", "jti", "tenantId", "clientId", "scopes"]},
         )
 

@@ -1,0 +1,83 @@
+"""Sandbox contract: POST /oauth-v1/migrate and POST /oauth-v1/revoke."""
+
+import pytest
+
+
+@pytest.fixture
+def tenant(fortnox_sandbox):
+    return fortnox_sandbox.create_tenant()
+
+
+def test_migration_answers_tokens_and_kills_the_legacy_token(fortnox_sandbox, tenant):
+    response = fortnox_sandbox.migrate(tenant.legacy_token)
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"access_token", "refresh_token", "scope", "expires_in", "token_type"}
+    assert fortnox_sandbox.company_information(body["access_token"]).status_code == 200
+    legacy = fortnox_sandbox.company_information(legacy_token=tenant.legacy_token)
+    assert legacy.status_code == 401
+    assert fortnox_sandbox.refresh(body["refresh_token"]).status_code == 200
+
+
+def test_migrating_twice_answers_404(fortnox_sandbox, tenant):
+    assert fortnox_sandbox.migrate(tenant.legacy_token).status_code == 200
+    again = fortnox_sandbox.migrate(tenant.legacy_token)
+    assert again.status_code == 404
+    assert again.json()["error_description"] == "Access-token not found"
+
+
+def test_unknown_legacy_token_answers_404(fortnox_sandbox):
+    assert fortnox_sandbox.migrate("61cf63ae-4ab9-4a95-9db5-753781c4f41f").status_code == 404
+
+
+def test_bad_client_credentials_answer_401_and_keep_the_legacy_token(fortnox_sandbox, tenant):
+    response = fortnox_sandbox.migrate(tenant.legacy_token, auth=("rf-test-client", "nope"))
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_client"
+    assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 200
+
+
+def test_tenant_without_licence_answers_403_and_keeps_the_legacy_token(fortnox_sandbox, tenant):
+    fortnox_sandbox.control.set_licensed(tenant.tenant_id, False)
+    response = fortnox_sandbox.migrate(tenant.legacy_token)
+    assert response.status_code == 403
+    assert "license" in response.json()["error_description"]
+    assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 200
+
+
+def test_legacy_token_of_another_client_answers_403(fortnox_sandbox, tenant):
+    foreign = fortnox_sandbox.control.create_legacy_token(tenant.tenant_id, client_id="other-app")
+    assert fortnox_sandbox.migrate(foreign).status_code == 403
+
+
+def test_migration_that_cannot_create_a_jwt_answers_400(fortnox_sandbox, tenant):
+    fortnox_sandbox.control.set_migrate_fails(tenant.tenant_id, True)
+    response = fortnox_sandbox.migrate(tenant.legacy_token)
+    assert response.status_code == 400
+    assert response.json()["error_description"] == "Could not create JWT"
+    assert fortnox_sandbox.migrate("").status_code == 400
+
+
+def test_migrate_calls_are_counted_per_outcome(fortnox_sandbox, tenant):
+    fortnox_sandbox.migrate(tenant.legacy_token)
+    fortnox_sandbox.migrate(tenant.legacy_token)
+    counted = fortnox_sandbox.control.counters(tenant.tenant_id)["migrate_calls"]
+    assert counted == {"ok": 1, "404": 1, "total": 2}
+
+
+def test_revoke_ends_the_refresh_token_and_its_access_tokens(fortnox_sandbox, tenant):
+    tokens = fortnox_sandbox.token(fortnox_sandbox.connect(tenant).code).json()
+    rotated = fortnox_sandbox.refresh(tokens["refresh_token"]).json()
+    response = fortnox_sandbox.revoke(rotated["refresh_token"])
+    assert response.status_code == 200
+    assert response.json() == {"revoked": True}
+    assert fortnox_sandbox.refresh(rotated["refresh_token"]).json()["error"] == "invalid_grant"
+    assert fortnox_sandbox.company_information(rotated["access_token"]).status_code == 401
+    assert fortnox_sandbox.company_information(tokens["access_token"]).status_code == 401
+
+
+def test_revoke_needs_client_credentials(fortnox_sandbox, tenant):
+    tokens = fortnox_sandbox.token(fortnox_sandbox.connect(tenant).code).json()
+    response = fortnox_sandbox.revoke(tokens["refresh_token"], auth=("rf-test-client", "x"))
+    assert response.status_code == 401
+    assert fortnox_sandbox.refresh(tokens["refresh_token"]).status_code == 200

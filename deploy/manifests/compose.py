@@ -1,6 +1,6 @@
 """deploy/compose.yaml and its environment file: the local run's processes in containers."""
 
-from generator.model import IMAGE, Process, container_values, port_hosts, variable
+from manifests.model import IMAGE, Process, container_values, port_hosts, variable
 
 # Reached by the browser as well as by the containers: they keep the local run's address (the
 # gateway's port is published there) or, for the sandbox, a name both sides resolve.

@@ -3,7 +3,7 @@ and disruption budget), and one migration Job per service that has a database.""
 
 from servicekit.config import VARIABLES
 
-from generator.model import (
+from manifests.model import (
     IMAGE,
     Process,
     container_values,

@@ -10,6 +10,7 @@ import pika
 from prometheus_client import REGISTRY
 from servicekit.events import dlq, probes, topology
 from servicekit.events.harness import running_consumer, wait_for
+from servicekit.logs import current_correlation_id
 
 
 def probe_envelope(seq: int = 1, org_id: str = "org-a", **changes) -> dict:
@@ -48,11 +49,17 @@ def metric(name: str, consumer, **labels) -> float:
     return REGISTRY.get_sample_value(name, {"consumer": consumer.queue, **labels}) or 0.0
 
 
-def test_an_event_delivered_twice_has_one_effect(
+def test_an_event_delivered_twice_has_one_effect_logged_under_its_correlation_id(
     amqp_url, exchange_name, consumer_db, probe_consumer
 ):
+    seen_correlation_ids = []
+
+    def record(conn, envelope):
+        seen_correlation_ids.append(current_correlation_id())
+        probes.record_probe(conn, envelope)
+
     envelope = probe_envelope()
-    with running_consumer(probe_consumer()) as consumer:
+    with running_consumer(probe_consumer(record)) as consumer:
         send(amqp_url, exchange_name, envelope)
         send(amqp_url, exchange_name, envelope)
         wait_for(
@@ -61,6 +68,7 @@ def test_an_event_delivered_twice_has_one_effect(
         )
     assert [r[0] for r in probes.applied(consumer_db)] == [envelope["id"]]
     assert metric("consumer_events_handled_total", consumer, type="probe.recorded") == 1
+    assert seen_correlation_ids == ["corr-test"]
 
 
 def test_a_handler_that_always_fails_ends_in_the_dead_letter_queue_after_the_limit(

@@ -185,7 +185,7 @@ def tokens_server(tokens_env):
         try:
             if requests.get(base_url + "/healthz", timeout=1).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.1)
     yield TokensServer(base_url, tokens_env["INTERNAL_API_KEY"], Path(log.name))
     stop(process)

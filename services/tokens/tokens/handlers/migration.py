@@ -62,11 +62,11 @@ def migrate_one(svc: Services, org_id: str, *, actor: str, dry_run: bool = False
                 detail = {"status": refusal.status, "reason": reason}
                 locked.save(connection, changes, AuditEntry(actor, "migrate", FAILED, detail))
                 return FAILED
+            except ClientRejected:
+                connection.migration_state = None  # our credentials: the tenant is untouched
+                locked.save(connection)
+                raise
             except (TemporaryFailure, PermanentFailure) as failure:
-                if isinstance(failure, ClientRejected):
-                    connection.migration_state = None
-                    locked.save(connection)
-                    raise
                 connection.migration_state = None
                 temporary = (
                     failure

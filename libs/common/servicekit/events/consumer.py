@@ -152,8 +152,9 @@ class Consumer:
         self._dispatch()
 
     def _dispatch(self) -> None:
-        """Start the next waiting event unless one is in hand; settle unreadable ones at once."""
-        while self._inflight is None and self._waiting:
+        """Start the next waiting event unless one is in hand; settle unreadable ones at once.
+        Once stopping, waiting deliveries stay unacked: closing returns them to the queue."""
+        while self._inflight is None and self._waiting and not self.stopping.is_set():
             delivery = self._waiting.popleft()
             try:
                 envelope, handler = read(delivery.body, self.handlers)

@@ -78,7 +78,7 @@ def main() -> None:
         print(f"events                      {args.events} over {args.orgs} organisations")
         print(f"outbox writes (100 per tx)  {args.events / write_seconds:8.0f} events/s")
         print(
-            f"relay ({args.relays} process(es))       {args.events / relayed:8.0f} events/s "
+            f"relay ({args.relays} thread(s))          {args.events / relayed:8.0f} events/s "
             "(published with confirms, marked sent)"
         )
         print(

@@ -1,0 +1,95 @@
+"""Operators' commands and the demo seed. None of them prints a token."""
+
+import base64
+import secrets
+import uuid
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from tokens.entrypoints.cli import DEMO_ORG_ID, cli
+from tokens.handlers import lifecycle
+
+
+@pytest.fixture
+def run(tokens_env):
+    def _run(*args, env=None, input=None):
+        result = CliRunner().invoke(cli, list(args), env=tokens_env | (env or {}), input=input)
+        return result
+
+    return _run
+
+
+def test_seed_demo_imports_the_legacy_token_once(
+    run, tokens_env, fortnox_sandbox, svc, raw, helpers
+):
+    tenant = fortnox_sandbox.create_tenant()
+    Path(tokens_env["RF_VAR_DIR"], "demo-legacy-token").write_text(tenant.legacy_token + "\n")
+    first = run("seed-demo")
+    second = run("seed-demo")
+    assert first.exit_code == 0 and second.exit_code == 0, first.output
+    assert "nothing to do" in second.output
+    assert tenant.legacy_token not in first.output + second.output
+    status = lifecycle.status(svc, DEMO_ORG_ID)
+    assert status["token_type"] == "Access Token" and status["legacy"] is True
+    assert (status["company_name"], status["organisation_number"], status["database_number"]) == (
+        "Jlmdata AB",
+        "559192-5788",
+        "900232",
+    )
+    updates = helpers.events_of(raw, DEMO_ORG_ID, "company.updated")
+    assert len(updates) == 1 and updates[0]["envelope"]["data"]["version"] == 1
+
+
+def test_seed_demo_without_the_sandbox_file_fails_clearly(run, tmp_path, make_database):
+    empty = make_database(prefix="t_tokens_seed")
+    result = run("seed-demo", env={"RF_VAR_DIR": str(tmp_path), "TOKENS_DATABASE_URL": empty})
+    assert result.exit_code == 1 and "demo-legacy-token is missing" in result.output
+
+
+def test_import_show_refresh_and_bad_input(run, fortnox_sandbox, connect_org):
+    tenant = fortnox_sandbox.create_tenant()
+    org_id = str(uuid.uuid4())
+    rows = (
+        f"org_id,token\n{org_id},{tenant.legacy_token},Bolaget AB,556677-8899,{tenant.tenant_id}\n"
+    )
+    imported = run("import-legacy", "-", input=rows)
+    assert imported.exit_code == 0 and "1 legacy connection(s) imported" in imported.output
+    shown = run("show", org_id)
+    assert (
+        shown.exit_code == 0 and "Access Token" in shown.output and "import_legacy" in shown.output
+    )
+    assert tenant.legacy_token not in imported.output + shown.output
+    connected = connect_org()
+    refreshed = run("refresh", connected.org_id)
+    assert refreshed.exit_code == 0 and "renewed" in refreshed.output
+    assert run("refresh", str(uuid.uuid4())).exit_code == 1
+    assert run("show", "not-a-uuid").exit_code == 2
+    assert run("import-legacy", "-", input=f"{org_id},a,b\n").exit_code == 1
+    dry = run("migrate-legacy", "--dry-run")
+    assert dry.exit_code == 0 and "would_migrate" in dry.output
+
+
+def test_rotating_the_key_re_encrypts_every_row(run, tokens_env, connect_org, raw, svc):
+    connected = connect_org()
+    old = tokens_env["TOKENS_ENCRYPTION_KEYS"]
+    new = f"t2:{base64.b64encode(secrets.token_bytes(32)).decode()}"
+    rotated = run("rotate-key", env={"TOKENS_ENCRYPTION_KEYS": f"{new},{old}"})
+    assert rotated.exit_code == 0, rotated.output
+    columns = raw.execute(
+        "SELECT access_token, refresh_token, legacy_token FROM connections"
+    ).fetchall()
+    stored = [value for row in columns for value in row.values() if value]
+    assert stored and all(value.startswith("t2:") for value in stored)
+    shown = run("show", connected.org_id, env={"TOKENS_ENCRYPTION_KEYS": new})
+    assert shown.exit_code == 0, shown.output
+    # put the rows back under the session's key for the other tests
+    assert run("rotate-key", env={"TOKENS_ENCRYPTION_KEYS": f"{old},{new}"}).exit_code == 0
+    assert svc.store.peek(connected.org_id).refresh_token
+
+
+def test_a_missing_key_is_a_clear_error(run, connect_org):
+    connect_org()
+    other = f"zz:{base64.b64encode(secrets.token_bytes(32)).decode()}"
+    result = run("rotate-key", env={"TOKENS_ENCRYPTION_KEYS": other})
+    assert result.exit_code == 1 and "no key" in result.output

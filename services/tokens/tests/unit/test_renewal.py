@@ -1,0 +1,117 @@
+"""Renewal and hand-out with fakes of the store and Fortnox."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from tokens.domain.connection import Connection
+from tokens.domain.errors import ReauthorizationRequired, TemporarilyUnavailable
+from tokens.domain.model import PermanentFailure, TemporaryFailure
+from tokens.handlers.handout import hand_out
+from tokens.handlers.renewal import renew
+
+
+def _store_oauth(svc, expires_in=60, **fields):
+    connection = Connection(
+        org_id="org",
+        kind="oauth",
+        access_token="access-0",
+        refresh_token="refresh-0",
+        access_expires_at=svc.clock() + timedelta(seconds=expires_in),
+        **fields,
+    )
+    with svc.store.locked("org") as locked:
+        locked.save(connection)
+
+
+def test_concurrent_handouts_share_one_refresh(fake_svc):
+    _store_oauth(fake_svc)
+    fake_svc.fortnox.gate = threading.Event()
+    tokens = []
+    threads = [
+        threading.Thread(target=lambda: tokens.append(hand_out(fake_svc, "org").access_token))
+        for _ in range(20)
+    ]
+    for thread in threads:
+        thread.start()
+    fake_svc.fortnox.gate.set()
+    for thread in threads:
+        thread.join()
+    assert fake_svc.fortnox.calls == [("refresh", "refresh-0")]
+    assert set(tokens) == {"access-1"}
+
+
+def test_the_new_refresh_token_is_used_next_time(fake_svc):
+    _store_oauth(fake_svc)
+    hand_out(fake_svc, "org")
+    fake_svc.clock.advance(3600)
+    hand_out(fake_svc, "org")
+    assert [c[1] for c in fake_svc.fortnox.calls] == ["refresh-0", "refresh-1"]
+
+
+def test_temporary_failures_are_retried_with_backoff_and_429_waits(fake_svc):
+    _store_oauth(fake_svc)
+    fake_svc.fortnox.script = [
+        TemporaryFailure("Fortnox answered 503", status=503),
+        TemporaryFailure("rate limited", status=429, retry_after=2),
+    ]
+    assert hand_out(fake_svc, "org").access_token == "access-3"
+    assert len(fake_svc.pauses) == 2 and fake_svc.pauses[1] >= 2
+
+
+def test_exhausted_retries_keep_the_valid_token_and_cool_down(fake_svc):
+    _store_oauth(fake_svc)
+    fake_svc.fortnox.script = [TemporaryFailure("Fortnox answered 500", status=500)] * 3
+    assert hand_out(fake_svc, "org").access_token == "access-0"
+    assert hand_out(fake_svc, "org").access_token == "access-0"  # cooling down: no new call
+    assert len(fake_svc.fortnox.calls) == 3
+    assert fake_svc.store.peek("org").health == "degraded"
+
+
+def test_an_expired_token_during_cool_down_is_temporarily_unavailable(fake_svc):
+    _store_oauth(fake_svc, expires_in=-1)
+    fake_svc.fortnox.script = [TemporaryFailure("Fortnox answered 500", status=500)] * 3
+    with pytest.raises(TemporarilyUnavailable) as unavailable:
+        hand_out(fake_svc, "org")
+    assert unavailable.value.retry_after >= 1
+
+
+def test_invalid_grant_needs_reauthorization_with_one_event(fake_svc):
+    _store_oauth(fake_svc, expires_in=-1)
+    fake_svc.fortnox.script = [
+        PermanentFailure("Fortnox refused", status=400, code="invalid_grant")
+    ]
+    for _ in range(3):
+        with pytest.raises(ReauthorizationRequired):
+            hand_out(fake_svc, "org")
+    types = [event.type for _org, event in fake_svc.store.events]
+    assert types == ["token.reauthorization_required"]
+    assert len(fake_svc.fortnox.calls) == 1
+
+
+def test_a_renewal_left_unfinished_is_said_to_be_interrupted_when_fortnox_refuses(fake_svc):
+    _store_oauth(fake_svc, expires_in=-1, refresh_started_at=None)
+    connection = fake_svc.store.peek("org")
+    connection.refresh_started_at = fake_svc.clock()
+    with fake_svc.store.locked("org") as locked:
+        locked.save(connection)
+    fake_svc.fortnox.script = [
+        PermanentFailure("Fortnox refused", status=400, code="invalid_grant")
+    ]
+    renewed = renew(fake_svc, "org", actor="test")
+    assert "interrupted" in renewed.reauthorization_reason
+
+
+def test_service_accounts_use_client_credentials_never_a_refresh_token(fake_svc):
+    connection = Connection(
+        org_id="org",
+        kind="service",
+        tenant_id="900232",
+        access_token="a",
+        access_expires_at=fake_svc.clock() - timedelta(seconds=1),
+    )
+    with fake_svc.store.locked("org") as locked:
+        locked.save(connection)
+    assert hand_out(fake_svc, "org").access_token == "access-1"
+    assert fake_svc.fortnox.calls == [("client_credentials", "900232")]
+    assert fake_svc.store.peek("org").refresh_token is None

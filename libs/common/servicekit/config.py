@@ -135,6 +135,7 @@ VARIABLES = [
         Variable(f"{name}_REPLICAS", "1", f"copies of the {what} (local run, Compose)")
         for name, what in (
             ("AUTH_RELAY", "auth outbox relay"),
+            ("AUTH_MAIL", "auth mail worker (sends the mail outbox over SMTP)"),
             ("TOKENS_RELAY", "tokens outbox relay"),
             ("SETTINGS_RELAY", "settings outbox relay"),
             ("TOKENS_REFRESHER", "token refresher"),

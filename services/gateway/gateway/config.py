@@ -2,14 +2,23 @@
 
 from servicekit import config as env
 
+_NAMES = (
+    "AUTH_URL",
+    "TOKENS_URL",
+    "SETTINGS_URL",
+    "PUBLIC_BASE_URL",
+    "AMQP_URL",
+    "LOG_LEVEL",
+    "FORTNOX_AUTH_URL",
+    "SESSION_ABSOLUTE_HOURS",
+)
+
 
 def load(environ: dict | None = None) -> dict:
-    return {
-        "SERVICE": "gateway",
-        "AUTH_URL": env.get("AUTH_URL", environ),
-        "TOKENS_URL": env.get("TOKENS_URL", environ),
-        "SETTINGS_URL": env.get("SETTINGS_URL", environ),
-        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", environ),
-        "AMQP_URL": env.get("AMQP_URL", environ),
-        "LOG_LEVEL": env.get("LOG_LEVEL", environ),
-    }
+    config = {name: env.get(name, environ) for name in _NAMES}
+    config["SERVICE"] = "gateway"
+    config["INTERNAL_API_KEY"] = env.get("INTERNAL_API_KEY", environ)
+    config["SECRET_KEY"] = env.get("GATEWAY_SECRET_KEY", environ)
+    config["COOKIE_SECURE"] = env.get_bool("COOKIE_SECURE", environ)
+    config["TRUSTED_PROXIES"] = int(env.get("GATEWAY_TRUSTED_PROXIES", environ))
+    return config

@@ -6,7 +6,6 @@ from servicekit.migrate import migrate as apply_migrations
 
 from auth import config as service_config
 from auth.bootstrap import bootstrap
-from auth.entrypoints import mail_worker
 from auth.entrypoints.api import MIGRATIONS
 from auth.handlers import organisation, seed
 
@@ -52,12 +51,6 @@ def disable_user(identifier: str) -> None:
     finally:
         ctx.pool.close()
     click.echo(f"auth: {identifier} disabled, {ended} session(s) ended")
-
-
-@cli.command("mail-worker")
-def run_mail_worker() -> None:
-    """Send queued mail over SMTP until stopped."""
-    mail_worker.run(service_config.load())
 
 
 if __name__ == "__main__":

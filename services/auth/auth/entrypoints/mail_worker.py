@@ -1,4 +1,4 @@
-"""The mail worker: `python -m auth.entrypoints.cli mail-worker`.
+"""The mail worker: `python -m auth.entrypoints.mail_worker` (any number of replicas).
 
 Sends what the mail outbox holds; woken at once by NOTIFY when a mail is queued, and every few
 seconds anyway to retry mails SMTP refused before. Any number of workers may run.
@@ -43,3 +43,13 @@ def run(
                     break
     finally:
         pool.close()
+
+
+def main() -> None:
+    from auth import config as service_config
+
+    run(service_config.load())
+
+
+if __name__ == "__main__":
+    main()

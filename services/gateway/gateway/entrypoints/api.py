@@ -1,9 +1,23 @@
-"""HTTP entry point: `gunicorn 'gateway.entrypoints.api:create_app()'`."""
+"""HTTP entry point: `gunicorn 'gateway.entrypoints.api:create_app()'`.
+
+Adding an app's pages: build a blueprint (see gateway.apps.resultat_finans), register it in
+APP_BLUEPRINTS below, extend its layout template, guard views with gateway.web.session.
+"""
+
+from datetime import date
 
 from flask import Flask
 from servicekit.app import create_service_app
 
 from gateway import config as service_config
+from gateway import portal
+from gateway.adapters.auth_client import AuthClient
+from gateway.apps import resultat_finans
+from gateway.web.errors import install_error_pages
+from gateway.web.security import install_security
+from gateway.web.session import current_user
+
+APP_BLUEPRINTS = [resultat_finans.build_blueprint]
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -12,4 +26,15 @@ def create_app(config: dict | None = None) -> Flask:
         "gateway", database_url=None, migrations=None, amqp_url=None, log_level=config["LOG_LEVEL"]
     )
     app.config.update(config)
+    app.extensions["auth_client"] = AuthClient(config["AUTH_URL"], config["INTERNAL_API_KEY"])
+    install_security(app)
+    install_error_pages(app)
+    app.register_blueprint(portal.build_blueprint())
+    for build in APP_BLUEPRINTS:
+        app.register_blueprint(build())
+
+    @app.context_processor
+    def _page_globals():
+        return {"user": current_user(), "year": date.today().year}
+
     return app

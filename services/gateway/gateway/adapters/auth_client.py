@@ -1,0 +1,95 @@
+"""The auth service's internal API, as the gateway's pages use it."""
+
+from dataclasses import dataclass, field
+
+import requests
+from servicekit.http import ServiceClient
+
+SESSION_HEADER = "X-Session-Token"
+
+
+class ServiceDown(Exception):
+    """The auth service did not answer; pages show 'try again shortly'."""
+
+
+@dataclass
+class AuthRefused(Exception):
+    status: int
+    code: str
+    message: str
+    fields: dict = field(default_factory=dict)
+    retry_after: int | None = None
+
+
+class AuthClient:
+    def __init__(self, base_url: str, internal_key: str):
+        self.http = ServiceClient(base_url, internal_key)
+
+    def _call(self, method: str, path: str, json=None, session: str | None = None) -> dict:
+        headers = {SESSION_HEADER: session} if session else {}
+        try:
+            response = self.http.request(method, path, json=json, headers=headers)
+        except requests.RequestException as exc:
+            raise ServiceDown() from exc
+        if response.status_code >= 500:
+            raise ServiceDown()
+        body = response.json() if response.content else {}
+        if response.status_code >= 400:
+            error = body.get("error", {})
+            retry = response.headers.get("Retry-After")
+            raise AuthRefused(
+                response.status_code,
+                error.get("code", "error"),
+                error.get("message", ""),
+                error.get("fields", {}),
+                int(retry) if retry and retry.isdigit() else None,
+            )
+        return body
+
+    def log_in(self, identifier: str, password: str, client_address: str) -> dict:
+        body = {"identifier": identifier, "password": password, "client_address": client_address}
+        return self._call("POST", "/internal/login", body)
+
+    def resolve(self, session_token: str) -> dict:
+        return self._call("POST", "/internal/sessions/resolve", {"session_token": session_token})
+
+    def log_out(self, session_token: str) -> None:
+        self._call("POST", "/internal/sessions/end", {"session_token": session_token})
+
+    def request_reset(self, identifier: str, client_address: str) -> None:
+        body = {"identifier": identifier, "client_address": client_address}
+        self._call("POST", "/internal/password-resets", body)
+
+    def check_link(self, purpose: str, token: str) -> dict:
+        return self._call("POST", f"/internal/links/{purpose}/check", {"token": token})
+
+    def complete_reset(self, token: str, password: str) -> None:
+        self._call(
+            "POST", "/internal/password-resets/complete", {"token": token, "password": password}
+        )
+
+    def register(self, form: dict, client_address: str) -> None:
+        self._call("POST", "/internal/registrations", {**form, "client_address": client_address})
+
+    def verify_email(self, token: str) -> dict:
+        return self._call("POST", "/internal/verifications", {"token": token})
+
+    def accept_invitation(self, token: str, password: str) -> None:
+        self._call("POST", "/internal/invitations/complete", {"token": token, "password": password})
+
+    def organisation(self, session: str, org_id: str) -> dict:
+        return self._call("GET", f"/internal/orgs/{org_id}", session=session)
+
+    def apps(self, session: str, org_id: str) -> list[dict]:
+        return self._call("GET", f"/internal/orgs/{org_id}/apps", session=session)["apps"]
+
+    def invite(self, session: str, org_id: str, name: str, email: str) -> None:
+        body = {"name": name, "email": email}
+        self._call("POST", f"/internal/orgs/{org_id}/invitations", body, session=session)
+
+    def remove_member(self, session: str, org_id: str, user_id: str) -> None:
+        self._call("DELETE", f"/internal/orgs/{org_id}/members/{user_id}", session=session)
+
+    def change_role(self, session: str, org_id: str, user_id: str, role: str) -> None:
+        path = f"/internal/orgs/{org_id}/members/{user_id}/role"
+        self._call("PUT", path, {"role": role}, session=session)

@@ -1,0 +1,31 @@
+"""Hem: the app tiles of the user's organisation; and the placeholders of apps not built here."""
+
+from flask import Blueprint, abort, render_template
+
+from gateway.web.session import app_required, auth_client, current_user, login_required
+
+# Apps of the portal whose pages are not part of this platform (yet).
+PLACEHOLDER_APPS = {"aspia-ica": "Aspia ICA", "pm-sync": "PM Sync"}
+
+
+@login_required
+def home():
+    user = current_user()
+    apps = auth_client().apps(user.session_token, user.org_id)
+    return render_template("portal/home.html", apps=apps)
+
+
+def app_placeholder(app_key: str):
+    if app_key not in PLACEHOLDER_APPS:
+        abort(404)
+
+    @app_required(app_key)
+    def show():
+        return render_template("apps/placeholder.html", app_name=PLACEHOLDER_APPS[app_key])
+
+    return show()
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_url_rule("/", endpoint="home", view_func=home)
+    bp.add_url_rule("/appar/<app_key>/", view_func=app_placeholder)

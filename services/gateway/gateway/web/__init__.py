@@ -1,0 +1,1 @@
+"""What every page of the gateway shares: the signed-in user, security, errors."""

@@ -127,3 +127,11 @@ def test_control_api_is_off_unless_enabled(make_database):
         assert response.status_code == 404
     finally:
         app.extensions["db_pool"].close()
+
+
+def test_tenant_creation_refuses_a_bad_or_taken_tenant_id(fortnox_sandbox):
+    auth = (fortnox_sandbox.client_id, fortnox_sandbox.client_secret)
+    url = f"{fortnox_sandbox.base_url}/_control/tenants"
+    assert requests.post(url, json={"tenant_id": "abc"}, auth=auth, timeout=10).status_code == 422
+    taken = fortnox_sandbox.create_tenant().tenant_id
+    assert requests.post(url, json={"tenant_id": taken}, auth=auth, timeout=10).status_code == 409

@@ -151,3 +151,16 @@ def test_consent_revocation_also_ends_refresh_tokens(fortnox_sandbox, tenant, to
     fortnox_sandbox.control.revoke_consent(tenant.tenant_id)
     assert fortnox_sandbox.refresh(tokens["refresh_token"]).json()["error"] == "invalid_grant"
     assert fortnox_sandbox.company_information(tokens["access_token"]).status_code == 401
+
+
+def test_parallel_exchanges_of_one_code_let_exactly_one_succeed(fortnox_sandbox, tenant):
+    code = fortnox_sandbox.connect(tenant).code
+    parallel = 6
+    start = Barrier(parallel)
+
+    def exchange(_):
+        start.wait()
+        return fortnox_sandbox.token(code).status_code
+
+    with ThreadPoolExecutor(parallel) as pool:
+        assert sorted(pool.map(exchange, range(parallel))) == [200] + [400] * (parallel - 1)

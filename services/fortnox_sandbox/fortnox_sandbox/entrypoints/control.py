@@ -112,15 +112,16 @@ def create_tenant():
             {"users": ["a list of objects, each with a password"]},
         )
     allowed_user_keys = {"username", "password", "full_name", "system_admin"}
+    tenant_id = _number(body, "tenant_id", minimum=1)
     with transaction(sandbox.pool) as conn:
-        if body.get("tenant_id") and tenants.get_tenant(conn, int(body["tenant_id"])):
+        if tenant_id and tenants.get_tenant(conn, tenant_id):
             raise BadInput(409, "conflict", "That tenant exists already.")
         try:
             created = accounts.create_tenant(
                 conn,
                 client_id=sandbox.client.client_id,
                 scopes=body.get("scopes") or sandbox.client.default_scopes,
-                tenant_id=_number(body, "tenant_id", minimum=1),
+                tenant_id=tenant_id,
                 users=[{k: v for k, v in u.items() if k in allowed_user_keys} for u in users],
                 legacy_token=bool(body.get("legacy_token", True)),
                 **{k: body[k] for k in fields if body.get(k)},

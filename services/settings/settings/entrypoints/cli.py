@@ -1,10 +1,23 @@
 """Command line of the settings service: `python -m settings.entrypoints.cli --help`."""
 
+import uuid
+
 import click
+from servicekit import db
 from servicekit.migrate import migrate as apply_migrations
 
 from settings import config as service_config
+from settings.adapters.tokens import TokensUnavailable
+from settings.bootstrap import SettingsContext, bootstrap
 from settings.entrypoints.api import MIGRATIONS
+from settings.handlers import company, seed
+
+
+def _context() -> SettingsContext:
+    config = service_config.load()
+    apply_migrations(config["DATABASE_URL"], MIGRATIONS)
+    pool = db.open_pool(config["DATABASE_URL"], max_size=2, name="settings-cli")
+    return bootstrap(config, pool)
 
 
 @click.group()
@@ -17,6 +30,40 @@ def migrate() -> None:
     """Create the database if needed and apply pending migrations."""
     applied = apply_migrations(service_config.load()["DATABASE_URL"], MIGRATIONS)
     click.echo(f"settings: {len(applied)} migration(s) applied")
+
+
+@cli.command("seed-demo")
+def seed_demo() -> None:
+    """Give the demo organisation (Jlmdata AB) a Bankgiro number, once."""
+    created = seed.seed_demo(_context())
+    click.echo(f"settings: created {', '.join(created)}" if created else "settings: demo data ok")
+
+
+@cli.command("rebuild-company")
+@click.argument("org_ids", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="every organisation this service knows")
+def rebuild_company(org_ids: tuple[str, ...], every: bool) -> None:
+    """Rebuild company info by asking the tokens service's status API (INTERNAL_API_KEY)."""
+    ctx = _context()
+    if ctx.tokens is None:
+        raise click.ClickException("INTERNAL_API_KEY is not set; the tokens service needs it")
+    targets = list(org_ids) + (company.known_org_ids(ctx) if every else [])
+    if not targets:
+        raise click.UsageError("name organisation ids or use --all")
+    failed = 0
+    for org_id in dict.fromkeys(targets):
+        try:
+            info = company.rebuild(ctx, str(uuid.UUID(org_id)))
+        except ValueError:
+            raise click.BadParameter(f"{org_id!r} is not an organisation id (a UUID)") from None
+        except TokensUnavailable as exc:
+            failed += 1
+            click.echo(f"{org_id}: not rebuilt ({exc})", err=True)
+            continue
+        name = info.company_name if info else "(not connected to Fortnox)"
+        click.echo(f"{org_id}: {name}")
+    if failed:
+        raise click.ClickException(f"{failed} organisation(s) could not be rebuilt")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,29 @@
+"""The one place that wires the settings service: database pool, the tokens service, a clock."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from psycopg_pool import ConnectionPool
+
+from settings.adapters.tokens import TokensStatus
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class SettingsContext:
+    pool: ConnectionPool
+    tokens: TokensStatus | None
+    clock: Clock = system_clock
+
+
+def bootstrap(config: dict, pool: ConnectionPool, clock: Clock | None = None) -> SettingsContext:
+    tokens = None
+    if config.get("INTERNAL_API_KEY"):
+        tokens = TokensStatus(config["TOKENS_URL"], config["INTERNAL_API_KEY"])
+    return SettingsContext(pool=pool, tokens=tokens, clock=clock or system_clock)

@@ -1,0 +1,31 @@
+"""The settings event consumer: `python -m settings.entrypoints.consumer` (any number of replicas).
+
+Keeps company info current from the tokens service's token.connected, token.upgraded and
+company.updated events; each event is applied once (inbox), in one transaction with its effect.
+"""
+
+from servicekit import config as env
+from servicekit.events.consumer import Consumer, run_consumer
+from servicekit.logs import setup_logging
+
+from settings.handlers.company import HANDLERS
+
+NAME = "company-info"
+
+
+def build_consumer(database_url: str, amqp_url: str, exchange: str, **options) -> Consumer:
+    return Consumer(
+        "settings", NAME, database_url, amqp_url, exchange, list(HANDLERS), HANDLERS, **options
+    )
+
+
+def main() -> None:
+    setup_logging("settings-consumer", env.get("LOG_LEVEL"))
+    consumer = build_consumer(
+        env.get("SETTINGS_DATABASE_URL"), env.get("AMQP_URL"), env.get("EVENTS_EXCHANGE")
+    )
+    run_consumer(consumer)
+
+
+if __name__ == "__main__":
+    main()

@@ -37,6 +37,16 @@ def test_demo_user_logs_in_sees_three_tiles_and_opens_resultat_finans(page, plat
     for item in ("Hem", "Organisation", "Administratörer"):
         assert page.get_by_role("navigation").get_by_role("link", name=item).is_visible()
     page.shot("hem")
+    page.get_by_role("link", name="Organisation").click()
+    assert page.get_by_role("heading", name="Medlemmar").is_visible()
+    page.shot("organisation")
+    page.get_by_role("link", name="Administratörer").click()
+    assert page.get_by_role("cell", name="Kaisa Jönsson").is_visible()
+    page.shot("administratorer")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.shot("administratorer-mobil")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_role("link", name="Hem").click()
     page.get_by_role("link", name="Uppdatera").click()
     assert page.locator(".tile-name").count() == 3
     page.get_by_role("link", name="Resultat Finans").click()

@@ -23,7 +23,9 @@ def install_security(app: Flask) -> None:
         SESSION_COOKIE_SECURE=secure,
         SESSION_COOKIE_PATH="/",
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as its cookie; pages may stay open
-        WTF_CSRF_SSL_STRICT=secure,
+        # The Referer check would refuse the forms of the no-referrer pages (password reset);
+        # the token bound to the SameSite session cookie is the protection.
+        WTF_CSRF_SSL_STRICT=False,
         MAX_CONTENT_LENGTH=64 * 1024,
     )
     CSRFProtect(app)

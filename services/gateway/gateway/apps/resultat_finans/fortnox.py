@@ -1,0 +1,80 @@
+"""The Fortnox connection: "Ny Token", Fortnox's return (/fortnox/callback), check, disconnect.
+
+The return from Fortnox carries a one-time code in its query string. The callback hands it to
+the tokens service at once and redirects, so the code stays out of the browser's history and of
+any Referer; nothing here logs the query string (gunicorn's access log is off as well).
+"""
+
+from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+
+from gateway.adapters.backend import Refused, Unavailable
+from gateway.apps.resultat_finans import compose, texts
+from gateway.apps.resultat_finans.pages import APP_KEY, settings_url
+from gateway.web.session import app_required, current_user
+
+CALLBACK_FIELDS = ("state", "code", "error", "error_description")
+
+
+def _admin() -> None:
+    if not current_user().is_admin:
+        abort(403)
+
+
+def register(bp: Blueprint) -> None:
+    @bp.post("/resultat-finans/fortnox/ny-token")
+    @app_required(APP_KEY)
+    def new_token():
+        _admin()
+        user = current_user()
+        try:
+            started = compose.tokens().start_connect(user.org_id, user.user_id, user.session_token)
+        except (Unavailable, Refused):
+            flash(texts.TOKENS_DOWN[1], "error")
+            return redirect(settings_url(), code=303)
+        return redirect(started["authorize_url"], code=303)
+
+    @bp.get("/fortnox/callback")
+    def callback():
+        query = {name: request.args.get(name) for name in CALLBACK_FIELDS}
+        user = current_user()
+        if user is None:
+            flash(texts.SESSION_GONE, "error")
+            target = url_for("portal.login", next=settings_url())
+        else:
+            try:
+                answer = compose.tokens().complete(query, user.user_id, user.session_token)
+                category, message = texts.outcome_message(answer, user.org_name)
+            except (Unavailable, Refused):
+                category, message = texts.TOKENS_DOWN
+            flash(message, category)
+            target = settings_url()
+        response = make_response(redirect(target, code=303))
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    @bp.post("/resultat-finans/fortnox/kontrollera")
+    @app_required(APP_KEY)
+    def check():
+        user = current_user()
+        try:
+            result = compose.tokens().check(user.org_id, user.user_id)
+        except (Unavailable, Refused):
+            flash("Kontrollen kunde inte göras just nu. Försök igen om en stund.", "error")
+        else:
+            flash(*reversed(texts.check_message(result)))
+        return redirect(settings_url() + "#fortnox", code=303)
+
+    @bp.post("/resultat-finans/fortnox/koppla-fran")
+    @app_required(APP_KEY)
+    def disconnect():
+        _admin()
+        user = current_user()
+        try:
+            compose.tokens().disconnect(user.org_id, user.user_id)
+        except Unavailable:
+            flash("Kopplingen kunde inte tas bort just nu. Försök igen om en stund.", "error")
+        except Refused:
+            flash("Det finns ingen koppling till Fortnox att ta bort.", "error")
+        else:
+            flash("Kopplingen till Fortnox är borttagen. Klicka på Ny Token för att koppla igen.")
+        return redirect(settings_url() + "#fortnox", code=303)

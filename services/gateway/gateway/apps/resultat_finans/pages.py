@@ -1,0 +1,73 @@
+"""Hem and Inställningar (tabs Konto and Applikation) with "Spara" of the payment method."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from gateway.adapters.backend import Refused, Unavailable
+from gateway.apps.resultat_finans import compose
+from gateway.web.session import app_required, current_user
+
+APP_KEY = "resultat-finans"
+TABS = ("applikation", "konto")
+PAYMENT_FIELDS = ("method", "number", "clearing_number", "account_number")
+METHODS = (("bankgiro", "Bankgiro"), ("plusgiro", "Plusgiro"), ("bank_account", "Bankkonto"))
+
+
+def settings_url(tab: str = "applikation") -> str:
+    return url_for("resultat_finans.settings", flik=tab)
+
+
+def _payment_form(view: compose.AppView) -> dict:
+    pm = view.payment_method or {}
+    return {
+        "method": pm.get("method", "bankgiro"),
+        "number": pm.get("display") if pm.get("method") != "bank_account" else "",
+        "clearing_number": pm.get("clearing_number") or "",
+        "account_number": pm.get("account_number") or "",
+    }
+
+
+def render_settings(tab: str, *, form: dict | None = None, errors: dict | None = None):
+    user = current_user()
+    view = compose.load(user.org_id)
+    return render_template(
+        "resultat_finans/settings.html",
+        tab=tab,
+        view=view,
+        form=form or _payment_form(view),
+        errors=errors or {},
+        methods=METHODS,
+    )
+
+
+def register(bp: Blueprint) -> None:
+    @bp.get("/resultat-finans/")
+    @app_required(APP_KEY)
+    def index():
+        return render_template("resultat_finans/index.html", view=compose.load(current_user().org_id))
+
+    @bp.get("/resultat-finans/installningar")
+    @app_required(APP_KEY)
+    def settings():
+        tab = request.args.get("flik", "applikation")
+        return render_settings(tab if tab in TABS else "applikation")
+
+    @bp.post("/resultat-finans/installningar/betalningssatt")
+    @app_required(APP_KEY)
+    def save_payment_method():
+        user = current_user()
+        if not user.is_admin:
+            abort(403)
+        form = {name: request.form.get(name, "").strip() for name in PAYMENT_FIELDS}
+        try:
+            compose.settings().save_payment_method(user.org_id, form, f"user:{user.user_id}")
+        except Unavailable:
+            flash("Betalningsättet kunde inte sparas just nu. Försök igen om en stund.", "error")
+            return render_settings("applikation", form=form), 503
+        except Refused as refused:
+            if refused.status != 422:
+                raise
+            errors = {name: " ".join(msgs) for name, msgs in refused.fields.items()}
+            flash("Betalningsättet sparades inte. Rätta uppgiften som är markerad.", "error")
+            return render_settings("applikation", form=form, errors=errors), 422
+        flash("Betalningsättet är sparat.")
+        return redirect(settings_url() + "#betalningssatt", code=303)

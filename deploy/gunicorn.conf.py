@@ -9,6 +9,10 @@ threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = 30
 graceful_timeout = 10
 accesslog = None
+# One control socket per master: the local run starts several gunicorn masters on one machine.
+control_socket = os.path.join(
+    os.path.abspath(os.environ.get("RF_VAR_DIR", "var")), f"gunicorn-{os.getpid()}.ctl"
+)
 
 
 def child_exit(server, worker):

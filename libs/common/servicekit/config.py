@@ -86,6 +86,12 @@ VARIABLES = [
         "TOKENS_LOCK_WAIT_SECONDS", "20", "longest wait for another process's renewal of a token"
     ),
     Variable("TOKENS_FORTNOX_TIMEOUT_SECONDS", "10", "time-out of one call to Fortnox"),
+    Variable(
+        "TOKENS_HANDOUT_CACHE_SECONDS",
+        "1",
+        "a web process re-hands a token it just read for this long (0: off); a disconnect in"
+        " another process is seen that much later",
+    ),
     Variable("TOKENS_REFRESHER_RATE", "10", "token renewals per second per refresher replica"),
     Variable("TOKENS_REFRESHER_CONCURRENCY", "4", "parallel renewals per refresher replica"),
     Variable("TOKENS_REFRESHER_INTERVAL_SECONDS", "5", "pause of the refresher when idle"),
@@ -123,7 +129,6 @@ VARIABLES = [
         "RF_VAR_DIR", "var", "folder of the local run's state: secrets, mail, metrics, demo files"
     ),
     Variable("LOG_LEVEL", "INFO", "log level of every process"),
-    Variable("WEB_WORKERS", "2", "gunicorn workers per web service unless overridden"),
     # Scaling: gunicorn workers per web process; copies of each worker process, which
     # deploy/run.sh hands to honcho (`-c name=N`) and Compose to deploy.replicas. Kubernetes
     # scales both by its autoscalers instead (deploy/k8s).

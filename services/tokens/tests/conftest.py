@@ -50,6 +50,8 @@ def tokens_env(fortnox_sandbox, make_database, amqp_url, tmp_path_factory) -> di
         "TOKENS_REFRESHER_INTERVAL_SECONDS": "0.2",
         "TOKENS_REFRESHER_RATE": "50",
         "LOG_LEVEL": "INFO",
+        # off, so tests that disconnect in one process and hand out in another see it at once
+        "TOKENS_HANDOUT_CACHE_SECONDS": "0",
         "RF_VAR_DIR": str(tmp_path_factory.mktemp("var")),
     }
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from psycopg_pool import ConnectionPool
 
+from tokens.adapters.cache import HandoutCache
 from tokens.adapters.crypto import Keyring
 from tokens.adapters.fortnox import FortnoxClient
 from tokens.adapters.repository import ConnectionStore
@@ -47,4 +48,5 @@ def bootstrap(config: dict, pool: ConnectionPool) -> Services:
         fortnox=fortnox,
         settings=settings,
         policy=policy_from(config),
+        cache=HandoutCache(config["HANDOUT_CACHE_SECONDS"]),
     )

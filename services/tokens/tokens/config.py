@@ -41,6 +41,7 @@ def load(environ: dict | None = None) -> dict:
         "MIGRATOR_RATE": float(env.get("TOKENS_MIGRATOR_RATE", environ)),
         "MIGRATOR_CONCURRENCY": int(env.get("TOKENS_MIGRATOR_CONCURRENCY", environ)),
         "MIGRATOR_INTERVAL_SECONDS": float(env.get("TOKENS_MIGRATOR_INTERVAL_SECONDS", environ)),
+        "HANDOUT_CACHE_SECONDS": float(env.get("TOKENS_HANDOUT_CACHE_SECONDS", environ)),
         "VAR_DIR": env.get("RF_VAR_DIR", environ),
     }
 

@@ -24,6 +24,9 @@ class FakeStore:
             row = self.rows.get(org_id)
             return copy.deepcopy(row)
 
+    def peek_handout(self, org_id):
+        return self.peek(org_id)
+
     def touch(self, org_id):
         pass
 

@@ -115,3 +115,28 @@ def test_service_accounts_use_client_credentials_never_a_refresh_token(fake_svc)
     assert hand_out(fake_svc, "org").access_token == "access-1"
     assert fake_svc.fortnox.calls == [("client_credentials", "900232")]
     assert fake_svc.store.peek("org").refresh_token is None
+
+
+def test_the_handout_cache_serves_a_fresh_token_briefly_and_never_inside_the_margin(fake_svc):
+    from tokens.adapters.cache import HandoutCache
+
+    fake_svc.cache = HandoutCache(1.0)
+    _store_oauth(fake_svc, expires_in=3600)
+    first = hand_out(fake_svc, "org")
+    fake_svc.store.rows.clear()  # served from memory: the store is not read again
+    assert hand_out(fake_svc, "org") == first
+    fake_svc.clock.advance(1.5)
+    with pytest.raises(Exception, match="no Fortnox connection"):
+        hand_out(fake_svc, "org")
+
+
+def test_the_handout_cache_is_dropped_by_a_renewal_in_the_same_process(fake_svc):
+    from tokens.adapters.cache import HandoutCache
+
+    fake_svc.cache = HandoutCache(60.0)
+    _store_oauth(fake_svc, expires_in=400)  # outside the 300 s margin for 100 s
+    assert hand_out(fake_svc, "org").access_token == "access-0"
+    fake_svc.clock.advance(150)  # now inside the margin: the cache entry ended at its start
+    assert hand_out(fake_svc, "org").access_token == "access-1"
+    renew(fake_svc, "org", actor="test", force=True)
+    assert hand_out(fake_svc, "org").access_token == "access-2"

@@ -36,6 +36,14 @@ _UPSERT = (
 )
 
 
+_HANDOUT_VIEW = (
+    "SELECT kind, state, CASE WHEN kind = 'legacy' THEN legacy_token ELSE access_token END"
+    " AS token, refresh_token IS NOT NULL AS has_refresh, access_expires_at, cooldown_until,"
+    " last_failure_reason, reauthorization_reason, last_used_at"
+    " FROM connections WHERE org_id = %s"
+)
+
+
 def lock_key(org_id: str) -> int:
     digest = hashlib.blake2b(f"tokens:{org_id}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
@@ -51,14 +59,47 @@ class ConnectionStore:
 
     def peek(self, org_id: str) -> Connection | None:
         """The connection as stored now (for hand-outs' fast path and status)."""
-        with self.pool.connection() as conn:
+        with self._autocommit() as conn:
             row = conn.execute("SELECT * FROM connections WHERE org_id = %s", (org_id,)).fetchone()
         return self._to_connection(row) if row else None
 
+    def peek_handout(self, org_id: str) -> Connection | None:
+        """Just what a hand-out's fast path needs, with only the handed-out token decrypted.
+        The refresh token is not read: `refresh_token` is "" when one is stored."""
+        with self._autocommit() as conn:
+            row = conn.execute(_HANDOUT_VIEW, (org_id,)).fetchone()
+        if row is None:
+            return None
+        column = "legacy_token" if row["kind"] == "legacy" else "access_token"
+        token = row["token"] and self.keyring.decrypt(row["token"], org_id, column)
+        return Connection(
+            org_id=org_id,
+            kind=row["kind"],
+            state=row["state"],
+            access_token=token if column == "access_token" else None,
+            legacy_token=token if column == "legacy_token" else None,
+            refresh_token="" if row["has_refresh"] else None,
+            access_expires_at=row["access_expires_at"],
+            cooldown_until=row["cooldown_until"],
+            last_failure_reason=row["last_failure_reason"],
+            reauthorization_reason=row["reauthorization_reason"],
+            last_used_at=row["last_used_at"],
+        )
+
     def touch(self, org_id: str) -> None:
         """Mark the connection as in use, so the refresher keeps its access token fresh."""
-        with self.pool.connection() as conn:
+        with self._autocommit() as conn:
             conn.execute("UPDATE connections SET last_used_at = now() WHERE org_id = %s", (org_id,))
+
+    @contextmanager
+    def _autocommit(self) -> Iterator[psycopg.Connection]:
+        """A single statement needs no BEGIN/COMMIT round trips (the hand-out's hot path)."""
+        with self.pool.connection() as conn:
+            conn.autocommit = True
+            try:
+                yield conn
+            finally:
+                conn.autocommit = False
 
     def audit_trail(self, org_id: str, limit: int = 200) -> list[dict]:
         with self.pool.connection() as conn:

@@ -49,6 +49,10 @@ from tokens.handlers import connect, handout, lifecycle
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
+# Schemas hold no request state; one instance each serves every request.
+_HANDED_OUT = schemas.HandOutOut()
+_STATUS_OUT = schemas.StatusOut()
+
 _STATUS = {
     "not_connected": 404,
     "reauthorization_required": 409,
@@ -113,11 +117,11 @@ def _internal_api(internal_key: str) -> Blueprint:
 
     @api.get(base)
     def status(org_id):
-        return schemas.StatusOut().dump(lifecycle.status(_svc(), _org(org_id)))
+        return _STATUS_OUT.dump(lifecycle.status(_svc(), _org(org_id)))
 
     @api.post(base + "/access-token")
     def access_token(org_id):
-        return schemas.HandOutOut().dump(handout.hand_out(_svc(), _org(org_id)))
+        return _HANDED_OUT.dump(handout.hand_out(_svc(), _org(org_id)))
 
     @api.post(base + "/check")
     def check(org_id):

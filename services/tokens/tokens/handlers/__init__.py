@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from tokens.adapters.cache import HandoutCache
 from tokens.domain.connection import Policy
 
 
@@ -39,3 +40,4 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     sleep: Callable[[float], None] = time.sleep
     rng: Any = random
+    cache: HandoutCache = field(default_factory=lambda: HandoutCache(0))

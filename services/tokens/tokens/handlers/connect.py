@@ -90,6 +90,7 @@ def complete_connect(
 
 def _store(svc: Services, org_id: str, user_id: str, kind: str, grant, company: Company) -> Outcome:
     actor = f"user:{user_id}"
+    svc.cache.drop(org_id)
     with svc.store.locked(org_id) as locked:
         connection = locked.load()
         known = connection.company if connection else None

@@ -24,15 +24,25 @@ class HandedOut:
 
 
 def hand_out(svc: Services, org_id: str) -> HandedOut:
-    connection = svc.store.peek(org_id)
+    now = svc.clock()
+    cached = svc.cache.get(org_id, now)
+    if cached is not None:
+        return cached
+    connection = svc.store.peek_handout(org_id)
     if connection is None:
         raise NotConnected("The organisation has no Fortnox connection.")
-    now = svc.clock()
     if connection.last_used_at is None or connection.last_used_at < now - _TOUCH_EVERY:
         svc.store.touch(org_id)
     if connection.state == CONNECTED and not connection.needs_refresh(now, svc.policy):
         if connection.access_valid(now):
-            return _handed(connection)
+            handed = _handed(connection)
+            margin_start = (
+                connection.access_expires_at - svc.policy.refresh_margin
+                if connection.access_expires_at and connection.kind != "legacy"
+                else None
+            )
+            svc.cache.put(org_id, handed, now, margin_start)
+            return handed
     if connection.state != CONNECTED:
         raise ReauthorizationRequired(_why(connection))
     try:

@@ -129,6 +129,7 @@ def _checked(svc: Services, org_id: str, actor: str, ok: bool, reason: str) -> C
 
 def disconnect(svc: Services, org_id: str, *, actor: str, user_id: str | None = None) -> dict:
     """Revoke at Fortnox, erase the tokens, publish token.revoked."""
+    svc.cache.drop(org_id)
     with svc.store.locked(org_id) as locked:
         connection = locked.load()
         if connection is None or connection.state == REVOKED:

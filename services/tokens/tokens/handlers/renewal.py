@@ -44,6 +44,7 @@ def renew(
     """Renew the connection's access token if `due` says so once the lock is held (or always,
     with `force`, cool-down included). Returns the connection as it is afterwards."""
     due = due or (lambda conn, now: conn.needs_refresh(now, svc.policy))
+    svc.cache.drop(org_id)
     with svc.store.locked(org_id, wait=wait) as locked:
         connection = locked.load()
         if connection is None or not connection.renewable:

@@ -103,3 +103,19 @@ def test_check_reports_a_readable_reason_when_fortnox_fails(
     finally:
         fortnox_sandbox.control.clear_faults()
     assert checked["ok"] is False and "503" in checked["reason"]
+
+
+def test_check_of_a_legacy_connection_uses_the_legacy_headers_and_learns_the_company(
+    tokens_server, fortnox_sandbox, svc, raw, helpers
+):
+    from tokens.handlers import imports
+
+    tenant = fortnox_sandbox.create_tenant()
+    org_id = _org()
+    imports.import_legacy(svc, org_id, tenant.legacy_token, None, actor="test")
+    checked = tokens_server.post(f"/internal/organisations/{org_id}/fortnox/check").json()
+    assert checked["ok"] is True
+    assert checked["company"]["database_number"] == str(tenant.tenant_id)
+    status = tokens_server.get(f"/internal/organisations/{org_id}/fortnox").json()
+    assert status["token_type"] == "Access Token" and status["company_name"] == tenant.company_name
+    assert len(helpers.events_of(raw, org_id, "company.updated")) == 1

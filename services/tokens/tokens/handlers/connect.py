@@ -72,10 +72,13 @@ def complete_connect(
         detail = {"error": (error or "no code")[:100]}
         svc.store.audit(org_id, AuditEntry(actor, "connect", outcome, detail))
         return Outcome(outcome, org_id, detail=detail)
+    grant = None
     try:
         grant = svc.fortnox.exchange_code(code, svc.settings.redirect_uri)
         company = svc.fortnox.company_information(grant.access_token)
     except FortnoxFailure as failure:
+        if grant is not None:  # tokens of a company we could not identify are not kept
+            _revoke_quietly(svc, grant.refresh_token)
         detail = {"reason": failure.reason, "status": failure.status}
         svc.store.audit(org_id, AuditEntry(actor, "connect", auth.EXCHANGE_FAILED, detail))
         return Outcome(auth.EXCHANGE_FAILED, org_id, detail={"reason": failure.reason})

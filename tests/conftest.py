@@ -7,6 +7,7 @@ end. Each process's output goes to a log file (`platform.logs()` reads them all)
 Adding a service: append a ServiceSpec to SERVICES (its env, database and seed come along).
 """
 
+import base64
 import os
 import secrets
 import subprocess
@@ -23,6 +24,7 @@ from servicekit.mailsink import MailSink, free_port
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 DEMO_PASSWORD = "demo-resultat-finans"
+DEMO_ORG_ID = "00000000-0000-4000-8000-000000900232"
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,15 @@ class ServiceSpec:
 
 
 SERVICES = [
+    # The Fortnox sandbox first: its seed writes the demo legacy token the tokens seed imports.
+    ServiceSpec(
+        "sandbox",
+        "fortnox_sandbox",
+        "FORTNOX_SANDBOX_PORT",
+        "FORTNOX_AUTH_URL",
+        "FORTNOX_SANDBOX_DATABASE_URL",
+        True,
+    ),
     ServiceSpec(
         "auth",
         "auth",
@@ -45,6 +56,25 @@ SERVICES = [
         "AUTH_DATABASE_URL",
         True,
         ["auth.entrypoints.mail_worker", "auth.entrypoints.relay"],
+    ),
+    # No legacy migrator here: the browser tests need the demo's legacy token for "Ny Token".
+    ServiceSpec(
+        "tokens",
+        "tokens",
+        "TOKENS_PORT",
+        "TOKENS_URL",
+        "TOKENS_DATABASE_URL",
+        True,
+        ["tokens.entrypoints.relay"],
+    ),
+    ServiceSpec(
+        "settings",
+        "settings",
+        "SETTINGS_PORT",
+        "SETTINGS_URL",
+        "SETTINGS_DATABASE_URL",
+        True,
+        ["settings.entrypoints.relay", "settings.entrypoints.consumer"],
     ),
     ServiceSpec("gateway", "gateway", "GATEWAY_PORT", "GATEWAY_URL"),
 ]
@@ -56,12 +86,15 @@ class Platform:
         self.log_dir = log_dir
         self.mail = MailSink().start()
         self.processes: list[subprocess.Popen] = []
+        client_secret = secrets.token_urlsafe(24)  # ours at Fortnox == what the sandbox accepts
         self.env = {
             **os.environ,
             "INTERNAL_API_KEY": secrets.token_urlsafe(24),
             "GATEWAY_SECRET_KEY": secrets.token_urlsafe(24),
-            "FORTNOX_CLIENT_SECRET": secrets.token_urlsafe(24),
-            "SANDBOX_CLIENT_SECRET": secrets.token_urlsafe(24),
+            "FORTNOX_CLIENT_SECRET": client_secret,
+            "SANDBOX_CLIENT_SECRET": client_secret,
+            "TOKENS_ENCRYPTION_KEYS": "t1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+            "RF_VAR_DIR": str(log_dir / "var"),
             "EVENTS_EXCHANGE": f"test.{uuid.uuid4().hex[:10]}",
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(self.mail.port),
@@ -78,6 +111,10 @@ class Platform:
                 self.env[spec.database_var] = make_database(prefix=spec.name)
         self.env["PUBLIC_BASE_URL"] = self.env["GATEWAY_URL"]
         self.base_url = self.env["GATEWAY_URL"]
+        if "FORTNOX_AUTH_URL" in self.env and "FORTNOX_SANDBOX_PORT" in self.env:
+            self.env["FORTNOX_API_URL"] = self.env["FORTNOX_AUTH_URL"]
+            self.env["SANDBOX_REDIRECT_URIS"] = self.base_url + "/fortnox/callback"
+            self.env["SANDBOX_CONTROL_ENABLED"] = "true"
 
     def _spawn(self, name: str, args: list[str]) -> None:
         with open(self.log_dir / f"{name}.log", "ab") as log:  # the child keeps its own copy
@@ -133,6 +170,22 @@ class Platform:
 
     def url(self, path: str = "/") -> str:
         return self.base_url + path
+
+    def internal(self, service: str, method: str, path: str, **kwargs) -> requests.Response:
+        """A call to a service's internal API, as the gateway makes it."""
+        url = self.env[f"{service.upper()}_URL"] + path
+        headers = {"X-Internal-Key": self.env["INTERNAL_API_KEY"]}
+        return requests.request(method, url, headers=headers, timeout=30, **kwargs)
+
+    def reset_demo_fortnox(self) -> None:
+        """The demo organisation back on its legacy Fortnox token, as `make run` seeds it."""
+        import psycopg
+
+        with psycopg.connect(self.env["TOKENS_DATABASE_URL"], autocommit=True) as conn:
+            conn.execute("DELETE FROM oauth_states")
+            conn.execute("DELETE FROM connections WHERE org_id = %s", (DEMO_ORG_ID,))
+        tokens = next(spec for spec in self.specs if spec.name == "tokens")
+        self._cli(tokens, "seed-demo")
 
     def logs(self) -> str:
         return "\n".join(p.read_text(errors="replace") for p in sorted(self.log_dir.glob("*.log")))

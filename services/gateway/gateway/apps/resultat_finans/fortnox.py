@@ -61,7 +61,8 @@ def register(bp: Blueprint) -> None:
         except (Unavailable, Refused):
             flash("Kontrollen kunde inte göras just nu. Försök igen om en stund.", "error")
         else:
-            flash(*reversed(texts.check_message(result)))
+            category, message = texts.check_message(result)
+            flash(message, category)
         return redirect(settings_url() + "#fortnox", code=303)
 
     @bp.post("/resultat-finans/fortnox/koppla-fran")

@@ -1,5 +1,7 @@
 """Hem and Inställningar (tabs Konto and Applikation) with "Spara" of the payment method."""
 
+from urllib.parse import urlparse
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from gateway.adapters.backend import Refused, Unavailable
@@ -10,6 +12,13 @@ APP_KEY = "resultat-finans"
 TABS = ("applikation", "konto")
 PAYMENT_FIELDS = ("method", "number", "clearing_number", "account_number")
 METHODS = (("bankgiro", "Bankgiro"), ("plusgiro", "Plusgiro"), ("bank_account", "Bankkonto"))
+
+
+def _from_portal() -> bool:
+    """The request came from the portal's Hem (same origin; the Referrer-Policy keeps it)."""
+    referrer = urlparse(request.referrer or "")
+    own = urlparse(request.host_url)
+    return (referrer.scheme, referrer.netloc) == (own.scheme, own.netloc) and referrer.path == "/"
 
 
 def settings_url(tab: str = "applikation") -> str:
@@ -43,7 +52,11 @@ def register(bp: Blueprint) -> None:
     @bp.get("/resultat-finans/")
     @app_required(APP_KEY)
     def index():
-        return render_template("resultat_finans/index.html", view=compose.load(current_user().org_id))
+        view = compose.load(current_user().org_id)
+        if view.needs_new_token and _from_portal():
+            # Opening the app from the portal's tile leads straight to where "Ny Token" is.
+            return redirect(settings_url(), code=303)
+        return render_template("resultat_finans/index.html", view=view)
 
     @bp.get("/resultat-finans/installningar")
     @app_required(APP_KEY)

@@ -199,13 +199,34 @@ class Platform:
             except subprocess.TimeoutExpired:
                 process.kill()
         self.mail.stop()
+        self._delete_broker_objects()
+
+    def _delete_broker_objects(self) -> None:
+        """The platform's own exchange and its consumers' queues go with it."""
+        import pika
+        from servicekit import config as env
+        from servicekit.events import topology
+        from settings.entrypoints.consumer import NAME, queue_owner
+
+        exchange = self.env["EVENTS_EXCHANGE"]
+        connection = pika.BlockingConnection(pika.URLParameters(env.get("AMQP_URL", self.env)))
+        try:
+            channel = connection.channel()
+            queue = topology.queue_name(queue_owner(exchange), NAME)
+            topology.delete_consumer_queue(channel, exchange, queue)
+            channel.exchange_delete(topology.dead_letter_exchange(exchange))
+            channel.exchange_delete(exchange)
+        finally:
+            connection.close()
 
 
 @pytest.fixture(scope="session")
 def platform(make_database, tmp_path_factory):
-    running = Platform(make_database, tmp_path_factory.mktemp("platform-logs")).start()
-    yield running
-    running.stop()
+    running = Platform(make_database, tmp_path_factory.mktemp("platform-logs"))
+    try:
+        yield running.start()
+    finally:
+        running.stop()
 
 
 @pytest.fixture(scope="session")

@@ -142,7 +142,7 @@ def test_refusing_at_fortnox_brings_the_user_back_with_the_old_token_intact(page
     page.get_by_role("button", name="Ny Token").click()
     fortnox_login_and_answer(page, platform, approve=False)
     expect(page.locator(".notice-error")).to_contain_text("Du godkände inte behörigheterna")
-    expect(page.locator(".notice-error")).to_contain_text("tidigare koppling är kvar")
+    expect(page.locator(".notice-error")).to_contain_text("tidigare kopplingen är kvar")
     expect_token_rows(page, "Access Token", "Ja")
     expect(page.locator(".token-notice")).to_contain_text(NOTICE)
     page.shot("6-nekad-hos-fortnox")
@@ -246,7 +246,11 @@ def test_after_the_upgrade_tokens_settings_and_page_agree(page, legacy_demo):
         fresh = company.get("known") and company["as_of"] >= started[:19]
         return company if fresh and company["source"] != "rebuild" else None
 
-    company = wait_for(settings_has_the_upgrade, timeout=15, what="the settings service's copy")
+    try:
+        company = wait_for(settings_has_the_upgrade, timeout=15, what="the settings copy")
+    except AssertionError:
+        seen = platform.internal("settings", "GET", f"/internal/organisations/{DEMO_ORG_ID}/company")
+        raise AssertionError(f"settings holds {seen.json()} (upgrade started {started}) LOGS " + "\n".join(l for l in platform.logs().splitlines() if "relay" in l or "consumer" in l)[-6000:]) from None
     facts = ("company_name", "organisation_number", "database_number")
     assert [company[f] for f in facts] == [status[f] for f in facts]
     page.reload()

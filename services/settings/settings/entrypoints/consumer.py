@@ -11,11 +11,25 @@ from servicekit.logs import setup_logging
 from settings.handlers.company import HANDLERS
 
 NAME = "company-info"
+DEFAULT_EXCHANGE = "rf.events"
+
+
+def queue_owner(exchange: str) -> str:
+    """`settings` on the platform's exchange; a platform on an exchange of its own (tests, the
+    smoke run) gets queues of its own, so it never takes another's events on a shared broker."""
+    return "settings" if exchange == DEFAULT_EXCHANGE else f"settings@{exchange}"
 
 
 def build_consumer(database_url: str, amqp_url: str, exchange: str, **options) -> Consumer:
     return Consumer(
-        "settings", NAME, database_url, amqp_url, exchange, list(HANDLERS), HANDLERS, **options
+        queue_owner(exchange),
+        NAME,
+        database_url,
+        amqp_url,
+        exchange,
+        list(HANDLERS),
+        HANDLERS,
+        **options,
     )
 
 

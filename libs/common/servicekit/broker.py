@@ -23,8 +23,13 @@ def connect(url: str, *, heartbeat: int = 30, name: str = "") -> pika.BlockingCo
     return pika.BlockingConnection(parameters(url, heartbeat=heartbeat, name=name))
 
 
+def exchange_arguments(exchange: str) -> dict:
+    """The events exchange: topic (routing key = event type), durable."""
+    return {"exchange": exchange, "exchange_type": "topic", "durable": True}
+
+
 def declare_exchange(channel, exchange: str) -> None:
-    channel.exchange_declare(exchange=exchange, exchange_type="topic", durable=True)
+    channel.exchange_declare(**exchange_arguments(exchange))
 
 
 def ping(url: str) -> None:

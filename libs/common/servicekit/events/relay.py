@@ -3,6 +3,8 @@
 At-least-once: a row is marked sent only after the broker confirmed it (published `mandatory`,
 so an unroutable event is refused, not silently confirmed). A relay that dies between the
 confirm and the mark publishes the row again; consumers' inboxes make that harmless.
+Rows are sent without waiting for each confirm (publisher.py), as far as order allows
+(ordering.py: one unconfirmed row per organisation and event type at a time).
 Run one per process (`python -m <service>.entrypoints.relay`); any number may run at once.
 """
 
@@ -11,16 +13,18 @@ import json
 import logging
 import threading
 import time
+from functools import partial
 
 import pika
 import psycopg
-from pika.exceptions import AMQPError, NackError, UnroutableError
+from pika.exceptions import AMQPError
 
-from servicekit import broker
 from servicekit import config as env
 from servicekit.events import metrics, pending
 from servicekit.events.backoff import Backoff, retry_delay
 from servicekit.events.lifecycle import stop_on_signals
+from servicekit.events.ordering import SendOrder
+from servicekit.events.publisher import CONFIRMED, UNROUTABLE, ConfirmingPublisher
 from servicekit.logs import setup_logging
 
 log = logging.getLogger(__name__)
@@ -53,6 +57,7 @@ class Relay:
         poll_interval: float = 1.0,
         retention_days: float = 7.0,
         heartbeat: int = 30,
+        confirm_timeout: float = 60.0,
         stop: threading.Event | None = None,
     ):
         self.service = service
@@ -67,8 +72,8 @@ class Relay:
         self.stop = stop or threading.Event()
         self._db: psycopg.Connection | None = None
         self._listener: psycopg.Connection | None = None
-        self._connection: pika.BlockingConnection | None = None
-        self._channel = None
+        self.confirm_timeout = confirm_timeout
+        self._publisher: ConfirmingPublisher | None = None
         self._next_stats = 0.0
         self._next_purge = 0.0
 
@@ -109,57 +114,59 @@ class Relay:
             self._db = psycopg.connect(self.database_url, autocommit=True)
             self._listener = psycopg.connect(self.database_url, autocommit=True)
             self._listener.execute("LISTEN outbox_pending")
-        if self._connection is None or not self._connection.is_open:
-            self._connection = broker.connect(
-                self.amqp_url, heartbeat=self.heartbeat, name=f"{self.service}-relay"
+        if self._publisher is None or not self._publisher.is_open:
+            self._close_broker()
+            self._publisher = ConfirmingPublisher(
+                self.amqp_url, self.exchange, heartbeat=self.heartbeat, name=f"{self.service}-relay"
             )
-            self._channel = self._connection.channel()
-            self._channel.confirm_delivery()
-            broker.declare_exchange(self._channel, self.exchange)
+            self._publisher.open()
             log.info("relay connected to the broker", extra={"exchange": self.exchange})
 
     def _relay_batch(self) -> int:
-        """Send one batch inside one transaction holding its partitions' locks; rows count."""
+        """Send one batch inside one transaction holding its partitions' locks; rows count.
+        Confirms overlap (see ordering.py); a row is marked sent only once confirmed."""
         broker_error = None
         with self._db.transaction():
             events = pending.claim(
                 self._db, partitions=self.partitions_per_batch, batch_size=self.batch_size
             )
-            confirmed, held_back = [], set()
-            for event in events:
-                if (event.partition_key, event.type) in held_back:
-                    continue
-                try:
-                    self._publish(event)
+            order = SendOrder(events)
+            confirmed, refused = [], []
+
+            def send(ready: list[pending.PendingEvent]) -> None:
+                for event in ready:
+                    self._publisher.publish(
+                        event.type,
+                        json.dumps(event.envelope, separators=(",", ":")).encode(),
+                        message_properties(event),
+                        partial(settle, event),
+                    )
+
+            def settle(event: pending.PendingEvent, outcome: str) -> None:
+                if outcome == CONFIRMED:
                     confirmed.append(event.seq)
-                except (UnroutableError, NackError) as exc:
-                    # Later rows of its partition and type wait for it: order is kept.
-                    held_back.add((event.partition_key, event.type))
-                    self._refused(event, exc)
-                except AMQPError as exc:
-                    broker_error = exc
-                    break
+                else:
+                    refused.append((event, outcome))
+                send(order.settled(event, refused=outcome != CONFIRMED))
+
+            try:
+                send(order.ready())
+                self._publisher.wait(order.finished, self.confirm_timeout)
+            except AMQPError as exc:
+                broker_error = exc  # what was confirmed so far is still marked sent
+            for event, outcome in refused:
+                self._refused(event, outcome)
             pending.mark_sent(self._db, confirmed)
         metrics.EVENTS_PUBLISHED.labels(self.service).inc(len(confirmed))
         if broker_error is not None:
             raise broker_error
         return len(events)
 
-    def _publish(self, event: pending.PendingEvent) -> None:
-        self._channel.basic_publish(
-            exchange=self.exchange,
-            routing_key=event.type,
-            body=json.dumps(event.envelope, separators=(",", ":")).encode(),
-            properties=message_properties(event),
-            mandatory=True,
-        )
-
-    def _refused(self, event: pending.PendingEvent, exc: Exception) -> None:
-        reason = "unroutable" if isinstance(exc, UnroutableError) else "nacked"
+    def _refused(self, event: pending.PendingEvent, reason: str) -> None:
         delay = retry_delay(event.attempts + 1)
         why = (
             f"no queue is bound to {self.exchange} for {event.type}"
-            if reason == "unroutable"
+            if reason == UNROUTABLE
             else "the broker refused the message"
         )
         pending.mark_failed(self._db, event.seq, f"{reason}: {why}", delay)
@@ -191,18 +198,15 @@ class Relay:
 
     def _idle(self) -> None:
         """Wait for a new-row notification or the poll interval, answering broker heartbeats."""
-        self._connection.process_data_events(0)
+        self._publisher.service()
         for _ in self._listener.notifies(timeout=self.poll_interval, stop_after=1):
             break
-        self._connection.process_data_events(0)
+        self._publisher.service()
 
     def _close_broker(self) -> None:
-        connection, self._connection, self._channel = self._connection, None, None
-        if connection is not None and connection.is_open:
-            try:
-                connection.close()
-            except AMQPError:
-                pass
+        publisher, self._publisher = self._publisher, None
+        if publisher is not None:
+            publisher.close()
 
     def _close_database(self) -> None:
         for conn in (self._db, self._listener):

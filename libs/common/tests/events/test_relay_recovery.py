@@ -2,8 +2,10 @@
 
 import signal
 
+import pika
 import psycopg
 from prometheus_client import REGISTRY
+from servicekit import broker
 from servicekit.events import probes
 from servicekit.events.harness import (
     running_consumer,
@@ -148,3 +150,39 @@ def test_a_relay_process_stops_gracefully_on_sigterm(outbox_db, amqp_url, exchan
     process = start_relay_process("probe", outbox_db, amqp_url, exchange_name)
     wait_for(lambda: listening(outbox_db), what="the relay to listen for new rows")
     assert stop_process(process) == 0
+
+
+def test_a_nacked_event_stays_pending_and_holds_back_the_later_events_of_its_type(
+    outbox_db, amqp_url, exchange_name
+):
+    # A queue that takes one message and then refuses more: the broker nacks the second.
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    channel = connection.channel()
+    broker.declare_exchange(channel, exchange_name)
+    queue = f"{exchange_name}.full"
+    channel.queue_declare(queue, arguments={"x-max-length": 1, "x-overflow": "reject-publish"})
+    channel.queue_bind(queue, exchange_name, routing_key="probe.recorded")
+    try:
+        written = probes.write_probes(outbox_db, ["org-a"], per_org=3)
+        relay = Relay("probe-nacked", outbox_db, amqp_url, exchange_name, poll_interval=0.2)
+        with running_relay(relay):
+            wait_for(
+                lambda: metric(
+                    "outbox_publish_failures_total", service=relay.service, reason="nacked"
+                ),
+                what="the refusal",
+            )
+        with psycopg.connect(outbox_db) as conn:
+            rows = conn.execute(
+                "SELECT id::text, sent_at IS NOT NULL, attempts, last_error FROM outbox"
+                " ORDER BY seq"
+            ).fetchall()
+        assert [r[0] for r in rows] == [e["id"] for e in written]
+        assert rows[0][1:] == (True, 1, None)
+        assert rows[1][1] is False and rows[1][3].startswith("nacked: the broker refused")
+        # The third was never sent ahead of the refused second one.
+        assert rows[2][1:] == (False, 0, None)
+        assert channel.queue_declare(queue, passive=True).method.message_count == 1
+    finally:
+        channel.queue_delete(queue)
+        connection.close()

@@ -148,9 +148,23 @@ def test_refusing_at_fortnox_brings_the_user_back_with_the_old_token_intact(page
     page.shot("6-nekad-hos-fortnox")
 
 
+def give_olle_a_password(page, platform, password: str) -> None:
+    """Olle (a plain user) sets a password of this test's own through "Glömt lösenord"."""
+    earlier = len(platform.mail.to("olle@jlmdata.se"))
+    page.goto(platform.url("/glomt-losenord"))
+    page.get_by_label("Användarnamn eller e-post").fill("olle@jlmdata.se")
+    page.get_by_role("button", name="Skicka länk").click()
+    mail = platform.mail.wait_for("olle@jlmdata.se", earlier + 1)
+    page.goto(platform.mail.links(mail)[0])
+    page.get_by_label("Nytt lösenord").fill(password)
+    page.get_by_role("button", name="Spara lösenord").click()
+    page.wait_for_url(re.compile(r"/logga-in"))
+
+
 def test_a_plain_user_sees_the_settings_read_only(page, legacy_demo):
     platform = legacy_demo
-    log_in(page, platform, "olle@jlmdata.se")
+    give_olle_a_password(page, platform, "olles lösenfras för läsvyn")
+    log_in(page, platform, "olle@jlmdata.se", "olles lösenfras för läsvyn")
     page.goto(platform.url("/resultat-finans/installningar"))
     expect(page.locator(".account-name")).to_have_text("Olle Berg")
     expect_token_rows(page, "Access Token", "Ja")

@@ -22,6 +22,8 @@ the inbox, so a redelivery has no second effect; it must not commit itself. The 
 parsed: `id` a UUID, `occurred_at` a datetime, `data` loaded by the contract schema. Events
 arrive at least once and per organisation in order, except after a handler failure (requeue):
 compare `occurred_at` (or a version in `data`) before letting an event overwrite newer state.
-Queue `<service>.<name>`, dead letters in `<service>.<name>.dlq`; dlq.py inspects and replays.
-Tests run relays and consumers with harness.py.
+Queue `<service>.<name>`, dead letters in `<service>.<name>.dlq`; dlq.py inspects and replays,
+and operators run `python -m servicekit.events.dlq list|peek|replay --service S --queue NAME`.
+Tests run relays and consumers with harness.py, and check what a service published against the
+documented schemas with servicekit.contracts.conformance (docs/events is generated from contracts).
 """

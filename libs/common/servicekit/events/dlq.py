@@ -2,15 +2,20 @@
 
 Dead letters come two ways: the queue's delivery limit (a handler kept failing; RabbitMQ adds
 `x-death`), or the consumer itself for an unreadable message (reason in REASON_HEADER).
+Operators: `python -m servicekit.events.dlq --help` (dlq_command.py).
 """
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import pika
 
 from servicekit import broker
 from servicekit.events import topology
 
+REPLAYED_HEADER = "x-rf-replayed"
 _OWN_HEADERS = (
     topology.REASON_HEADER,
     topology.ORIGINAL_EXCHANGE_HEADER,
@@ -27,6 +32,33 @@ class DeadLetter:
     body: bytes
     headers: dict
 
+    @cached_property
+    def envelope(self) -> dict | None:
+        """The body as an event envelope, if it is one."""
+        try:
+            value = json.loads(self.body)
+        except (UnicodeDecodeError, ValueError):
+            return None
+        return value if isinstance(value, dict) else None
+
+    @property
+    def event_id(self) -> str | None:
+        """The message id, else the envelope's id (messages published without a message id)."""
+        if self.message_id:
+            return self.message_id
+        value = (self.envelope or {}).get("id")
+        return value if isinstance(value, str) else None
+
+    @property
+    def deaths(self) -> int:
+        """How often it was dead-lettered (x-death counts; 1 for an unreadable message)."""
+        counted = sum(int(d.get("count", 1)) for d in self.headers.get("x-death") or [])
+        return counted or 1
+
+    @property
+    def replays(self) -> int:
+        return int(self.headers.get(REPLAYED_HEADER, 0))
+
 
 def _describe(properties: pika.BasicProperties, body: bytes) -> DeadLetter:
     headers = dict(properties.headers or {})
@@ -40,28 +72,43 @@ def _describe(properties: pika.BasicProperties, body: bytes) -> DeadLetter:
     return DeadLetter(properties.message_id, properties.type, routing_key, reason, body, headers)
 
 
-def count(amqp_url: str, queue: str) -> int:
-    """Messages waiting in the consumer queue's DLQ (0 if it does not exist yet)."""
+class NoDeadLetterQueue(LookupError):
+    """The broker has no dead-letter queue for this consumer queue."""
+
+
+def depth(amqp_url: str, queue: str) -> int:
+    """Messages waiting in the consumer queue's DLQ; NoDeadLetterQueue if it does not exist."""
     connection = broker.connect(amqp_url, name="dlq-tool")
     try:
         channel = connection.channel()
         try:
             declared = channel.queue_declare(topology.dead_letter_queue(queue), passive=True)
-        except pika.exceptions.ChannelClosedByBroker:
-            return 0
+        except pika.exceptions.ChannelClosedByBroker as exc:
+            if exc.reply_code == 404:
+                raise NoDeadLetterQueue(topology.dead_letter_queue(queue)) from None
+            raise
         return declared.method.message_count
     finally:
         if connection.is_open:
             connection.close()
 
 
-def peek(amqp_url: str, queue: str, limit: int = 50) -> list[DeadLetter]:
-    """Up to `limit` dead letters, left in the DLQ (read unacknowledged, then returned)."""
+def count(amqp_url: str, queue: str) -> int:
+    """Messages waiting in the consumer queue's DLQ (0 if it does not exist yet)."""
+    try:
+        return depth(amqp_url, queue)
+    except NoDeadLetterQueue:
+        return 0
+
+
+def peek(amqp_url: str, queue: str, limit: int | None = 50) -> list[DeadLetter]:
+    """Up to `limit` (None: all) dead letters, left in the DLQ (read unacknowledged, then
+    returned when the connection closes)."""
     connection = broker.connect(amqp_url, name="dlq-tool")
     try:
         channel = connection.channel()
         found = []
-        while len(found) < limit:
+        while limit is None or len(found) < limit:
             method, properties, body = channel.basic_get(topology.dead_letter_queue(queue))
             if method is None:
                 break
@@ -78,10 +125,12 @@ def replay(
     *,
     message_ids: set[str] | None = None,
     limit: int | None = None,
+    on_replayed: Callable[[DeadLetter], None] | None = None,
 ) -> int:
-    """Publish dead letters (all, or those with the given message ids) back to the events
+    """Publish dead letters (all, or those with the given event ids) back to the events
     exchange under their original routing key; each leaves the DLQ only once the broker
-    confirmed its replay. Returns how many were replayed."""
+    confirmed its replay (`mandatory`: with no queue bound it stays, UnroutableError).
+    Returns how many were replayed; `on_replayed` hears of each as it goes."""
     connection = broker.connect(amqp_url, name="dlq-tool")
     try:
         reader = connection.channel()
@@ -93,7 +142,7 @@ def replay(
             if method is None:
                 break
             letter = _describe(properties, body)
-            if message_ids is not None and letter.message_id not in message_ids:
+            if message_ids is not None and letter.event_id not in message_ids:
                 continue  # stays unacked, so it goes back to the DLQ when we close
             writer.basic_publish(
                 exchange=exchange,
@@ -104,6 +153,8 @@ def replay(
             )
             reader.basic_ack(method.delivery_tag)
             replayed += 1
+            if on_replayed is not None:
+                on_replayed(letter)
         return replayed
     finally:
         connection.close()
@@ -119,7 +170,7 @@ def _fresh_properties(properties: pika.BasicProperties) -> pika.BasicProperties:
         and not k.startswith("x-last")
         and k != "x-delivery-count"
     }
-    headers["x-rf-replayed"] = int(headers.get("x-rf-replayed", 0)) + 1
+    headers[REPLAYED_HEADER] = int(headers.get(REPLAYED_HEADER, 0)) + 1
     return pika.BasicProperties(
         content_type=properties.content_type,
         delivery_mode=pika.DeliveryMode.Persistent,
@@ -128,3 +179,9 @@ def _fresh_properties(properties: pika.BasicProperties) -> pika.BasicProperties:
         type=properties.type,
         headers=headers,
     )
+
+
+if __name__ == "__main__":
+    from servicekit.events.dlq_command import main
+
+    raise SystemExit(main())

@@ -23,8 +23,8 @@ Fixtures
       the one the tokens service built;
     - ``connect(tenant, ...)``: ``authorize_url`` + ``consent`` in one call;
     - ``token(...)``, ``refresh(...)``, ``client_credentials(...)``, ``migrate(...)``,
-      ``revoke(...)``, ``company_information(...)``: raw ``requests.Response`` of the real
-      endpoints, for tests that check the sandbox itself.
+      ``revoke(...)``, ``revoke_legacy(...)``, ``company_information(...)``: raw
+      ``requests.Response`` of the real endpoints, for tests that check the sandbox itself.
 
 ``fortnox_sandbox_redirect_uris`` (session)
     The redirect URIs registered at start; override it in a conftest.py to register your own.

@@ -1,6 +1,7 @@
 """Sandbox contract: POST /oauth-v1/migrate and POST /oauth-v1/revoke."""
 
 import pytest
+import requests
 
 
 @pytest.fixture
@@ -81,3 +82,68 @@ def test_revoke_needs_client_credentials(fortnox_sandbox, tenant):
     response = fortnox_sandbox.revoke(tokens["refresh_token"], auth=("rf-test-client", "x"))
     assert response.status_code == 401
     assert fortnox_sandbox.refresh(tokens["refresh_token"]).status_code == 200
+
+
+def test_revoking_a_legacy_token_as_fortnox_documents_ends_it(fortnox_sandbox, tenant):
+    response = fortnox_sandbox.revoke_legacy(tenant.legacy_token)
+    assert response.status_code == 200 and response.json() == {"revoked": True}
+    assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 401
+    assert fortnox_sandbox.control.tenant_state(tenant.tenant_id)["legacy_tokens"] == {
+        "live": 0,
+        "dead": 1,
+    }
+    assert fortnox_sandbox.migrate(tenant.legacy_token).status_code == 404
+
+
+def test_revoking_a_legacy_token_with_client_credentials_and_a_hint_ends_it(
+    fortnox_sandbox, tenant
+):
+    response = fortnox_sandbox._post(
+        "/oauth-v1/revoke", {"token_type_hint": "access_token", "token": tenant.legacy_token}
+    )
+    assert response.status_code == 200 and response.json() == {"revoked": True}
+    assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 401
+    again = fortnox_sandbox.revoke_legacy(tenant.legacy_token, with_client=True)
+    assert again.status_code == 200 and again.json() == {"revoked": True}
+
+
+def test_a_legacy_token_of_another_client_is_not_revoked(fortnox_sandbox, tenant):
+    foreign = fortnox_sandbox.control.create_legacy_token(tenant.tenant_id, client_id="other-app")
+    response = fortnox_sandbox.revoke_legacy(foreign, with_client=True)
+    assert response.status_code == 400 and response.json()["error"] == "unauthorized_client"
+    assert fortnox_sandbox.control.tenant_state(tenant.tenant_id)["legacy_tokens"]["live"] == 2
+
+
+def test_bad_client_credentials_keep_the_legacy_token(fortnox_sandbox, tenant):
+    response = fortnox_sandbox._post(
+        "/oauth-v1/revoke", {"token": tenant.legacy_token}, auth=("rf-test-client", "nope")
+    )
+    assert response.status_code == 401
+    assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 200
+
+
+def test_access_tokens_cannot_be_revoked_and_say_so(fortnox_sandbox, tenant):
+    tokens = fortnox_sandbox.token(fortnox_sandbox.connect(tenant).code).json()
+    response = fortnox_sandbox._post("/oauth-v1/revoke", {"token": tokens["access_token"]})
+    assert response.status_code == 400
+    assert response.json()["error"] == "unsupported_token_type"
+    assert "refresh-token" in response.json()["error_description"]
+    assert fortnox_sandbox.company_information(tokens["access_token"]).status_code == 200
+
+
+def test_a_refresh_token_cannot_be_revoked_without_client_credentials(fortnox_sandbox, tenant):
+    tokens = fortnox_sandbox.token(fortnox_sandbox.connect(tenant).code).json()
+    response = requests.post(
+        f"{fortnox_sandbox.auth_url}/oauth-v1/revoke",
+        data={"token_type_hint": "refresh_token", "token": tokens["refresh_token"]},
+        timeout=30,
+    )
+    assert response.status_code == 401 and response.json()["error"] == "invalid_client"
+    assert fortnox_sandbox.refresh(tokens["refresh_token"]).status_code == 200
+
+
+def test_an_unknown_token_is_answered_as_revoked_and_a_missing_one_is_refused(fortnox_sandbox):
+    unknown = fortnox_sandbox.revoke_legacy("61cf63ae-4ab9-4a95-9db5-753781c4f41f")
+    assert unknown.status_code == 200 and unknown.json() == {"revoked": True}
+    missing = fortnox_sandbox._post("/oauth-v1/revoke", {"token_type_hint": "refresh_token"})
+    assert missing.status_code == 400 and missing.json()["error"] == "invalid_request"

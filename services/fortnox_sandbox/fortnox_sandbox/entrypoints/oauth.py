@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app, jsonify, request
 
-from fortnox_sandbox.handlers import tokens
+from fortnox_sandbox.handlers import revocation, tokens
 
 bp = Blueprint("oauth", __name__)
 
@@ -38,7 +38,7 @@ def migrate():
 @bp.post("/oauth-v1/revoke")
 def revoke():
     return _no_store(
-        tokens.revoke(
+        revocation.revoke(
             _sandbox(), request.headers.get("Authorization"), request.form.get("token", "")
         )
     )

@@ -209,18 +209,3 @@ def migrate(sandbox: Sandbox, authorization: str | None, legacy_token: str) -> d
     if failure:
         raise failure
     return answer
-
-
-def revoke(sandbox: Sandbox, authorization: str | None, token_value: str) -> dict:
-    """Revoke a refresh token's grant: it, its successors and its access tokens stop working."""
-    sandbox.apply_fault("revoke")
-    client_id = authenticate_client(sandbox, authorization)
-    if not token_value:
-        raise OAuthError(400, "invalid_request", "The token parameter is missing")
-    with transaction(sandbox.pool) as conn:
-        row = grants.take_refresh_token(conn, token_value)
-        # Like RFC 7009: an unknown token is not an error, there is simply nothing to revoke.
-        if row and row["client_id"] == client_id:
-            grants.revoke_grant(conn, row["grant_id"])
-    sandbox.count("revoke_calls", row["tenant_id"] if row else None)
-    return {"revoked": True}

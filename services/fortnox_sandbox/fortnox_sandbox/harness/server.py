@@ -199,6 +199,16 @@ class SandboxServer:
             auth=auth,
         )
 
+    def revoke_legacy(self, legacy_token: str, *, with_client: bool = False):
+        """Fortnox's documented call for an old-type token: multipart `token`, nothing else
+        (`with_client` adds the client's Basic credentials, as the tokens service sends them)."""
+        return requests.post(
+            f"{self.auth_url}/oauth-v1/revoke",
+            files={"token": (None, legacy_token)},
+            auth=(self.client_id, self.client_secret) if with_client else None,
+            timeout=30,
+        )
+
     def company_information(
         self, access_token: str | None = None, *, legacy_token: str | None = None
     ):

@@ -86,8 +86,11 @@ class FortnoxClient:
             raise
 
     def revoke(self, token: str, hint: str = "refresh_token") -> None:
-        form = {"token_type_hint": hint, "token": token}
-        self._token_call("/oauth-v1/revoke", form)
+        if hint == "access_token":
+            # An old-type (legacy) token, sent as Fortnox documents it: multipart `token` only.
+            self._token_call("/oauth-v1/revoke", {"token": token}, multipart=True)
+            return
+        self._token_call("/oauth-v1/revoke", {"token_type_hint": hint, "token": token})
 
     # --- the API ------------------------------------------------------------------------
 
@@ -116,10 +119,13 @@ class FortnoxClient:
 
     # --- plumbing -----------------------------------------------------------------------
 
-    def _token_call(self, path: str, form: dict, headers: dict | None = None) -> dict:
+    def _token_call(
+        self, path: str, form: dict, headers: dict | None = None, *, multipart: bool = False
+    ) -> dict:
         all_headers = {"Authorization": self._basic, "Accept": "application/json"}
         all_headers.update(headers or {})
-        response = self._send("POST", self.auth_url + path, headers=all_headers, data=form)
+        body = {"files": {k: (None, v) for k, v in form.items()}} if multipart else {"data": form}
+        response = self._send("POST", self.auth_url + path, headers=all_headers, **body)
         _raise_for_temporary(response)
         if response.status_code == 200:
             return response.json()

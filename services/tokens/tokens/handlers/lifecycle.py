@@ -22,6 +22,7 @@ from tokens.domain.errors import (
 )
 from tokens.domain.model import (
     AuditEntry,
+    ClientRejected,
     Company,
     FortnoxFailure,
     PermanentFailure,
@@ -167,22 +168,23 @@ def revoke_pending(svc: Services, org_id: str, *, actor: str) -> bool:
             if connection is None or not connection.revoke_pending_token:
                 return False
             hint = connection.revoke_pending_hint or "refresh_token"
+            detail = {"hint": hint, "token": "legacy" if hint == "access_token" else "refresh"}
+            outcome = "ok"
             try:
                 svc.fortnox.revoke(connection.revoke_pending_token, hint)
+            except (TemporaryFailure, ClientRejected) as failure:
+                # Fortnox (or our own client credentials) may work later: keep it to retry.
+                detail |= {"reason": failure.reason, "status": failure.status}
+                locked.audit(AuditEntry(actor, "revoke_replaced", "retry_later", detail))
+                return False
             except FortnoxFailure as failure:
-                if isinstance(failure, TemporaryFailure):
-                    locked.audit(
-                        AuditEntry(
-                            actor, "revoke_replaced", "retry_later", {"reason": failure.reason}
-                        )
-                    )
-                    return False
-                # A permanent refusal means Fortnox does not know the token: nothing to revoke.
+                # Fortnox refuses for good: nothing more we can do there. Our copy goes anyway,
+                # and the trail says plainly that the token was not revoked at Fortnox.
+                outcome = "not_revoked_at_fortnox"
+                detail |= {"reason": failure.reason, "status": failure.status, "erased": True}
             connection.revoke_pending_token = connection.revoke_pending_hint = None
-            locked.save(
-                connection, audit=AuditEntry(actor, "revoke_replaced", "ok", {"hint": hint})
-            )
-            return True
+            locked.save(connection, audit=AuditEntry(actor, "revoke_replaced", outcome, detail))
+            return outcome == "ok"
     except LockUnavailable:
         return False
 

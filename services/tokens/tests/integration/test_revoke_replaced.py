@@ -1,0 +1,107 @@
+"""The legacy token an interactive upgrade replaces is revoked at Fortnox, or the audit trail
+says plainly that it could not be; our copy never outlives the upgrade's revocation attempt
+unless Fortnox may still take it later."""
+
+import secrets
+import uuid
+
+from tokens.domain.connection import Company
+from tokens.handlers import connect, imports, lifecycle
+from tokens.handlers.keepalive import ACTOR as REFRESHER
+
+
+def _legacy_org(svc, tenant, legacy_token):
+    org_id = str(uuid.uuid4())
+    company = Company(tenant.company_name, tenant.organization_number, str(tenant.tenant_id))
+    imports.import_legacy(svc, org_id, legacy_token, company, actor="test")
+    return org_id
+
+
+def _upgrade(svc, fortnox_sandbox, tenant, org_id):
+    user_id, session_ref = str(uuid.uuid4()), secrets.token_urlsafe(12)
+    started = connect.start_connect(svc, org_id, user_id, session_ref)
+    answer = fortnox_sandbox.consent(started["authorize_url"], tenant.username, tenant.password)
+    outcome = connect.complete_connect(
+        svc,
+        state=answer.state,
+        code=answer.code,
+        error=None,
+        user_id=user_id,
+        session_ref=session_ref,
+    )
+    assert outcome.outcome == "upgraded", outcome
+
+
+def _revocations(svc, org_id) -> list[dict]:
+    return [e for e in svc.store.audit_trail(org_id) if e["action"] == "revoke_replaced"]
+
+
+def _pending(raw, org_id):
+    row = raw.execute(
+        "SELECT legacy_token, revoke_pending_token, revoke_pending_hint FROM connections"
+        " WHERE org_id = %s",
+        (org_id,),
+    ).fetchone()
+    return row
+
+
+def test_the_replaced_legacy_token_is_revoked_at_fortnox(svc, fortnox_sandbox, raw):
+    tenant = fortnox_sandbox.create_tenant()
+    org_id = _legacy_org(svc, tenant, tenant.legacy_token)
+    assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 200
+    _upgrade(svc, fortnox_sandbox, tenant, org_id)
+    assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 401
+    state = fortnox_sandbox.control.tenant_state(tenant.tenant_id)
+    assert state["legacy_tokens"] == {"live": 0, "dead": 1}
+    assert [(e["outcome"], e["detail"]["token"]) for e in _revocations(svc, org_id)] == [
+        ("ok", "legacy")
+    ]
+    assert _pending(raw, org_id) == {
+        "legacy_token": None,
+        "revoke_pending_token": None,
+        "revoke_pending_hint": None,
+    }
+
+
+def test_a_legacy_token_fortnox_refuses_to_revoke_is_erased_and_the_trail_says_so(
+    svc, fortnox_sandbox, raw
+):
+    tenant = fortnox_sandbox.create_tenant()
+    # Issued to another integration: Fortnox refuses to revoke it for us (400).
+    foreign = fortnox_sandbox.control.create_legacy_token(tenant.tenant_id, client_id="other-app")
+    org_id = _legacy_org(svc, tenant, foreign)
+    _upgrade(svc, fortnox_sandbox, tenant, org_id)
+    [entry] = _revocations(svc, org_id)
+    assert entry["outcome"] == "not_revoked_at_fortnox"
+    assert entry["detail"]["erased"] is True and entry["detail"]["status"] == 400
+    assert "unauthorized_client" in entry["detail"]["reason"]
+    assert foreign not in str(entry)
+    assert _pending(raw, org_id)["revoke_pending_token"] is None
+    assert fortnox_sandbox.control.tenant_state(tenant.tenant_id)["legacy_tokens"]["live"] == 2
+
+
+def test_a_revocation_fortnox_cannot_take_now_is_kept_and_retried_by_the_refresher(
+    svc, fortnox_sandbox, raw
+):
+    tenant = fortnox_sandbox.create_tenant()
+    org_id = _legacy_org(svc, tenant, tenant.legacy_token)
+    fortnox_sandbox.control.inject_fault("revoke", 503)
+    _upgrade(svc, fortnox_sandbox, tenant, org_id)
+    assert [e["outcome"] for e in _revocations(svc, org_id)] == ["retry_later"]
+    pending = _pending(raw, org_id)
+    assert pending["revoke_pending_token"] and pending["revoke_pending_hint"] == "access_token"
+    assert tenant.legacy_token not in pending["revoke_pending_token"]  # ciphertext only
+    assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 200
+    assert org_id in svc.work.pending_revocations(10_000)  # what the refresher's pass retries
+    assert lifecycle.revoke_pending(svc, org_id, actor=REFRESHER) is True
+    assert [e["outcome"] for e in _revocations(svc, org_id)] == ["ok", "retry_later"]
+    assert _pending(raw, org_id)["revoke_pending_token"] is None
+    assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 401
+
+
+def test_disconnecting_a_legacy_connection_revokes_the_legacy_token(svc, fortnox_sandbox):
+    tenant = fortnox_sandbox.create_tenant()
+    org_id = _legacy_org(svc, tenant, tenant.legacy_token)
+    result = lifecycle.disconnect(svc, org_id, actor="test")
+    assert result["revoked_at_fortnox"] is True
+    assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 401

@@ -5,7 +5,7 @@
 | `org.created` v1 | a customer company is registered (or seeded) | org_id, name, organisation_number, customer_number, apps |
 | `user.registered` v1 | an account is created (sign-up, invitation, seed) | user_id, org_id, name, role, via |
 | `user.verified` v1 | the user proved their e-mail address (link, reset or invitation) | user_id, org_id |
-| `user.password_changed` v1 | a password is set (reset, invitation) | user_id, org_id, reason |
+| `user.password_changed` v1 | a password is set (reset, invitation) or the user changed it under Konto (changed) | user_id, org_id, reason |
 | `user.disabled` v1 | an operator disabled the account; its sessions ended | user_id, org_id |
 | `membership.changed` v1 | a member is added, removed or changes role | user_id, org_id, change, role |
 """
@@ -41,7 +41,10 @@ class UserVerifiedV1(EventData):
 class UserPasswordChangedV1(EventData):
     user_id = fields.UUID(required=True)
     org_id = fields.UUID(required=True)
-    reason = fields.String(required=True, validate=validate.OneOf(("reset", "invitation")))
+    # "changed": by the signed-in user, who gave the current password; added within v1.
+    reason = fields.String(
+        required=True, validate=validate.OneOf(("reset", "invitation", "changed"))
+    )
 
 
 class UserDisabledV1(EventData):

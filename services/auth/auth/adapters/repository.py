@@ -22,6 +22,13 @@ def find_user(conn: Connection, user_id: str) -> dict | None:
     return conn.execute(f"{_USER} WHERE u.id = %s", (user_id,)).fetchone()
 
 
+def lock_user(conn: Connection, user_id: str) -> dict | None:
+    """The user's row, locked until the transaction ends (one password change at a time)."""
+    return conn.execute(
+        "SELECT id, password_hash, disabled_at FROM users WHERE id = %s FOR UPDATE", (user_id,)
+    ).fetchone()
+
+
 def email_taken(conn: Connection, email: str) -> bool:
     row = conn.execute("SELECT 1 FROM users WHERE lower(email) = lower(%s)", (email,)).fetchone()
     return row is not None

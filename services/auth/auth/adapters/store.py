@@ -5,10 +5,17 @@ from datetime import datetime, timedelta
 from psycopg import Connection
 
 
-def insert_session(conn: Connection, id_hash: bytes, user_id: str, now: datetime) -> None:
+def insert_session(
+    conn: Connection,
+    id_hash: bytes,
+    user_id: str,
+    now: datetime,
+    created_at: datetime | None = None,
+) -> None:
+    """`created_at` carries a replaced session's start over, so a new id keeps its lifetime."""
     conn.execute(
         "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES (%s, %s, %s, %s)",
-        (id_hash, user_id, now, now),
+        (id_hash, user_id, created_at or now, now),
     )
 
 
@@ -29,6 +36,13 @@ def touch_session(conn: Connection, id_hash: bytes, now: datetime) -> None:
 
 def delete_session(conn: Connection, id_hash: bytes) -> None:
     conn.execute("DELETE FROM sessions WHERE id_hash = %s", (id_hash,))
+
+
+def take_session(conn: Connection, id_hash: bytes) -> dict | None:
+    """Delete the session and return its start, or None when it is gone already."""
+    return conn.execute(
+        "DELETE FROM sessions WHERE id_hash = %s RETURNING created_at", (id_hash,)
+    ).fetchone()
 
 
 def delete_sessions_of(conn: Connection, user_id: str) -> int:

@@ -16,6 +16,15 @@ class InvalidInput(AuthError):
     status, code, message = 422, "invalid_input", "Kontrollera uppgifterna."
 
 
+class WrongCurrentPassword(InvalidInput):
+    """The current password given to change it is wrong (a field error of the form)."""
+
+    code = "wrong_current_password"
+
+    def __init__(self):
+        super().__init__(fields={"current_password": "Det nuvarande lösenordet stämmer inte."})
+
+
 class InvalidCredentials(AuthError):
     status, code = 401, "invalid_credentials"
     message = "Fel användarnamn eller lösenord."

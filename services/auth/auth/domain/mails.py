@@ -55,3 +55,14 @@ def password_changed(name: str, reset_link: str) -> Mail:
         "inloggningar har avslutats. Var det inte du? Återställ lösenordet direkt här:\n\n"
         f"{reset_link}" + SIGNATURE,
     )
+
+
+def password_changed_in_account(name: str, reset_link: str) -> Mail:
+    """After the user changed the password under Konto (the session they used stays)."""
+    return Mail(
+        "Ditt lösenord har ändrats",
+        f"Hej {name}!\n\nLösenordet till ditt konto i JIM Appar har just ändrats under "
+        "Inställningar > Konto. Du är kvar inloggad där du ändrade det; alla andra inloggningar "
+        "har avslutats. Var det du behöver du inte göra något.\n\nVar det inte du? Återställ "
+        f"lösenordet direkt här och kontakta er administratör:\n\n{reset_link}" + SIGNATURE,
+    )

@@ -1,7 +1,8 @@
 """The auth service's internal HTTP API, called by the gateway with the internal key.
 
-Organisation endpoints act for the person whose session token comes in `X-Session-Token`:
-the session is resolved here again, so no caller can act for another organisation.
+Organisation and account endpoints act for the person whose session token comes in
+`X-Session-Token`: the session is resolved here again, so no caller can act for another
+organisation or user.
 """
 
 import uuid
@@ -11,7 +12,7 @@ from servicekit.web import error_response, require_internal_key
 
 from auth.bootstrap import AuthContext
 from auth.domain.errors import AuthError, NotFound, Throttled
-from auth.handlers import organisation, recovery, sessions, signup
+from auth.handlers import account, organisation, recovery, sessions, signup
 
 SESSION_HEADER = "X-Session-Token"
 LINK_PURPOSES = ("reset", "verify", "invite")
@@ -66,6 +67,18 @@ def build_blueprint(internal_key: str) -> Blueprint:
     def end():
         sessions.log_out(_ctx(), _body().get("session_token"))
         return "", 204
+
+    @bp.post("/account/password")
+    def change_password():
+        body = _body()
+        result = account.change_password(
+            _ctx(),
+            request.headers.get(SESSION_HEADER),
+            body.get("current_password", ""),
+            body.get("new_password", ""),
+            body.get("client_address", ""),
+        )
+        return jsonify(result)
 
     @bp.post("/password-resets")
     def request_reset():

@@ -58,13 +58,24 @@ def complete_reset(ctx: AuthContext, token: str | None, password: str) -> None:
     log.info("password reset", extra={"user_id": str(user["id"]), "sessions_ended": ended})
 
 
-def set_new_password(ctx: AuthContext, conn, user: dict, password: str, *, reason: str) -> None:
-    """Check and store a password; following a mailed link also proves the e-mail address."""
+def password_problem(user: dict, password: str) -> str | None:
+    """Why the password cannot be this user's (Swedish, for the form), or None."""
     context = (user["email"], user["username"] or "", user["email"].split("@")[0])
     problems = passwords.problems(password, context=context)
-    if problems:
-        raise InvalidInput(fields={"password": problems[0]})
-    repository.set_password(conn, user["id"], ctx.hasher.hash(password))
+    return problems[0] if problems else None
+
+
+def set_new_password(ctx: AuthContext, conn, user: dict, password: str, *, reason: str) -> None:
+    """Check and store a password; following a mailed link also proves the e-mail address."""
+    problem = password_problem(user, password)
+    if problem:
+        raise InvalidInput(fields={"password": problem})
+    store_password(ctx, conn, user, ctx.hasher.hash(password), reason=reason)
+
+
+def store_password(ctx: AuthContext, conn, user: dict, password_hash: str, *, reason: str) -> None:
+    """Replace the hash and publish user.password_changed (and user.verified the first time)."""
+    repository.set_password(conn, user["id"], password_hash)
     org_id = str(user["org_id"])
     if repository.mark_verified(conn, user["id"], ctx.now()):
         publish(conn, "user.verified", org_id, {"user_id": user["id"], "org_id": org_id})

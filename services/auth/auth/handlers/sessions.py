@@ -9,8 +9,7 @@ from auth.adapters.secrets import digest, new_secret
 from auth.bootstrap import AuthContext
 from auth.domain import fields, passwords
 from auth.domain.errors import EmailNotVerified, InvalidCredentials, InvalidInput, SessionInvalid
-from auth.domain.throttle import LOGIN_ACCOUNT, LOGIN_ADDRESS
-from auth.handlers.throttling import reserve
+from auth.handlers.throttling import password_accepted, reserve_password_attempt
 
 log = logging.getLogger(__name__)
 MAX_SESSION_TOKEN = 128
@@ -39,8 +38,7 @@ def log_in(ctx: AuthContext, identifier: str, password: str, client_address: str
     with transaction(ctx.pool) as conn:
         user = repository.find_user_by_identifier(conn, identifier)
         account = str(user["id"]) if user else identifier.casefold()
-        account_key, address_key = f"login-account:{account}", f"login-address:{client_address}"
-        reserved = reserve(conn, [(LOGIN_ACCOUNT, account_key), (LOGIN_ADDRESS, address_key)], now)
+        attempt = reserve_password_attempt(conn, account, client_address, now)
 
     stored_hash = user["password_hash"] if _can_log_in(user) else None
     if not ctx.hasher.verify(stored_hash, password):
@@ -48,8 +46,7 @@ def log_in(ctx: AuthContext, identifier: str, password: str, client_address: str
         raise InvalidCredentials()
 
     with transaction(ctx.pool) as conn:
-        store.clear_throttle(conn, account_key)
-        store.remove_throttle_event(conn, reserved[address_key])
+        password_accepted(conn, attempt)
     if user["email_verified_at"] is None:
         raise EmailNotVerified()
 

@@ -1,12 +1,20 @@
 """Counting attempts under throttling keys, atomically across processes."""
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from psycopg import Connection
 
 from auth.adapters import store
 from auth.domain.errors import Throttled
-from auth.domain.throttle import WINDOW, Rule, next_allowed, retry_after_seconds
+from auth.domain.throttle import (
+    LOGIN_ACCOUNT,
+    LOGIN_ADDRESS,
+    WINDOW,
+    Rule,
+    next_allowed,
+    retry_after_seconds,
+)
 
 
 def reserve(conn: Connection, checks: list[tuple[Rule, str]], now: datetime) -> dict[str, int]:
@@ -34,6 +42,31 @@ def within_limits(conn: Connection, checks: list[tuple[Rule, str]], now: datetim
     except Throttled:
         return False
     return True
+
+
+@dataclass(frozen=True)
+class PasswordAttempt:
+    account_key: str
+    address_event: int
+
+
+def reserve_password_attempt(
+    conn: Connection, account: str, client_address: str, now: datetime
+) -> PasswordAttempt:
+    """Count one check of an account's password under the log-in limits.
+
+    Log-in and every other check of a password (e.g. the current one when changing it) share
+    the same per-account and per-address counters, so no form adds guesses to the budget.
+    """
+    account_key, address_key = f"login-account:{account}", f"login-address:{client_address}"
+    reserved = reserve(conn, [(LOGIN_ACCOUNT, account_key), (LOGIN_ADDRESS, address_key)], now)
+    return PasswordAttempt(account_key, reserved[address_key])
+
+
+def password_accepted(conn: Connection, attempt: PasswordAttempt) -> None:
+    """The right password: the account starts afresh and the address's attempt is not a failure."""
+    store.clear_throttle(conn, attempt.account_key)
+    store.remove_throttle_event(conn, attempt.address_event)
 
 
 def prune(conn: Connection, now: datetime) -> None:

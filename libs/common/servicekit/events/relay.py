@@ -69,10 +69,10 @@ class Relay:
         self.poll_interval = poll_interval
         self.retention_days = retention_days
         self.heartbeat = heartbeat
+        self.confirm_timeout = confirm_timeout
         self.stop = stop or threading.Event()
         self._db: psycopg.Connection | None = None
         self._listener: psycopg.Connection | None = None
-        self.confirm_timeout = confirm_timeout
         self._publisher: ConfirmingPublisher | None = None
         self._next_stats = 0.0
         self._next_purge = 0.0

@@ -35,7 +35,10 @@ Control calls (``SandboxControl``; each raises on an unexpected status)
     endpoint one of auth, token, migrate, revoke, companyinformation and status 500, 503 or 429
     (faults are global: call ``clear_faults()`` after your test); ``faults()``;
     ``revoke_consent(tenant_id)`` (the customer removes the integration: consents, refresh and
-    access tokens end); ``expire_tokens(tenant_id)`` (access tokens expire now);
+    access tokens end); ``move_to_service_account(tenant_id)`` (Fortnox moves a refresh-token
+    customer to client credentials: a service-account consent with the scopes of the tenant's
+    live refresh-token grant; 409 without one, idempotent); ``expire_tokens(tenant_id)``
+    (access tokens expire now);
     ``set_licensed(tenant_id, bool)`` (False: migrate answers 403);
     ``set_migrate_fails(tenant_id, bool)`` (True: migrate answers 400);
     ``age(tenant_id, seconds)`` (moves the tenant's codes and tokens into the past, e.g.

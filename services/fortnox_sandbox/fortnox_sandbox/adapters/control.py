@@ -115,6 +115,33 @@ def revoke_tenant_consent(conn: psycopg.Connection, client_id: str, tenant_id: i
     )
 
 
+def consent_from_refresh_grant(
+    conn: psycopg.Connection, client_id: str, tenant_id: int
+) -> tuple[dict | None, bool]:
+    """The tenant's active service-account consent, created from the scopes of its newest grant
+    with a live refresh token when there is none yet; (None, False) without such a grant."""
+    consent = conn.execute(
+        "SELECT * FROM consents WHERE client_id = %s AND tenant_id = %s AND revoked_at IS NULL",
+        (client_id, tenant_id),
+    ).fetchone()
+    if consent:
+        return consent, False
+    grant = conn.execute(
+        "SELECT g.scopes FROM grants g WHERE g.client_id = %s AND g.tenant_id = %s"
+        " AND g.revoked_at IS NULL AND EXISTS (SELECT 1 FROM refresh_tokens r"
+        "  WHERE r.grant_id = g.id AND r.used_at IS NULL AND r.expires_at > now())"
+        " ORDER BY g.created_at DESC LIMIT 1",
+        (client_id, tenant_id),
+    ).fetchone()
+    if grant is None:
+        return None, False
+    consent = conn.execute(
+        "INSERT INTO consents (client_id, tenant_id, scopes) VALUES (%s, %s, %s) RETURNING *",
+        (client_id, tenant_id, grant["scopes"]),
+    ).fetchone()
+    return consent, True
+
+
 def expire_access_tokens(conn: psycopg.Connection, tenant_id: int) -> int:
     cursor = conn.execute(
         "UPDATE access_tokens SET expires_at = now() WHERE tenant_id = %s AND expires_at > now()",

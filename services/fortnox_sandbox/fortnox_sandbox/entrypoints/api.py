@@ -12,7 +12,7 @@ from servicekit.app import create_service_app, pool_of
 from fortnox_sandbox import config as service_config
 from fortnox_sandbox.bootstrap import bootstrap
 from fortnox_sandbox.domain.rules import ApiError, AuthorizeError, OAuthError
-from fortnox_sandbox.entrypoints import control, oauth, pages, rest
+from fortnox_sandbox.entrypoints import control, control_consents, oauth, pages, rest
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 SESSION_COOKIE = "fortnox_sandbox_session"  # not `session`: the gateway shares the host name
@@ -42,13 +42,14 @@ def create_app(config: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=3600,
     )
     csrf = CSRFProtect(app)
-    for blueprint in (oauth.bp, rest.bp, control.bp):
+    for blueprint in (oauth.bp, rest.bp, control.bp, control_consents.bp):
         csrf.exempt(blueprint)
     app.register_blueprint(pages.bp)
     app.register_blueprint(oauth.bp)
     app.register_blueprint(rest.bp)
     if config["CONTROL_ENABLED"]:
         app.register_blueprint(control.bp)
+        app.register_blueprint(control_consents.bp)
     _register_answers(app)
     return app
 

@@ -2,6 +2,7 @@
 
 Protected by the client's own credentials (HTTP Basic, like the token endpoint). Lets tests
 and benchmarks create accounts, inject faults, act as the customer, and read counters.
+Consents (revoke, move to a service account) are in control_consents.py.
 """
 
 from flask import Blueprint, current_app, jsonify, request
@@ -183,15 +184,6 @@ def create_legacy_token(tenant_id: int):
             scopes=body.get("scopes") or sandbox.client.default_scopes,
         )
     return jsonify(legacy_token=token), 201
-
-
-@bp.post("/tenants/<int:tenant_id>/revoke-consent")
-def revoke_consent(tenant_id: int):
-    sandbox = _sandbox()
-    with transaction(sandbox.pool) as conn:
-        _tenant_or_404(conn, tenant_id)
-        control.revoke_tenant_consent(conn, sandbox.client.client_id, tenant_id)
-    return jsonify(revoked=True)
 
 
 @bp.post("/tenants/<int:tenant_id>/expire-tokens")

@@ -46,6 +46,10 @@ class SandboxControl:
     def revoke_consent(self, tenant_id: int) -> None:
         self._call("POST", f"/tenants/{tenant_id}/revoke-consent")
 
+    def move_to_service_account(self, tenant_id: int) -> dict:
+        """Fortnox moves the tenant's refresh-token integration to a service account."""
+        return self._call("POST", f"/tenants/{tenant_id}/service-account")
+
     def expire_tokens(self, tenant_id: int) -> int:
         return self._call("POST", f"/tenants/{tenant_id}/expire-tokens")["expired"]
 

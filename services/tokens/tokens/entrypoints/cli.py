@@ -16,8 +16,8 @@ from servicekit.migrate import migrate as apply_migrations
 from tokens import config as service_config
 from tokens.adapters.crypto import KeyringError, new_key
 from tokens.bootstrap import bootstrap
-from tokens.domain.errors import InvalidRequest, LockUnavailable, TokensError
-from tokens.domain.model import Company, FortnoxFailure
+from tokens.domain.errors import LockUnavailable, TokensError
+from tokens.domain.model import ClientRejected, Company, FortnoxFailure, TemporaryFailure
 from tokens.entrypoints.workers import MIGRATIONS
 from tokens.handlers import imports, lifecycle, migration, renewal
 
@@ -186,14 +186,30 @@ def refresh(org_id: str) -> None:
 @cli.command("move-to-service-account")
 @click.argument("org_id")
 def move_to_service_account(org_id: str) -> None:
-    """Move a refresh-token connection to client credentials (no customer action needed)."""
+    """Move a refresh-token connection to client credentials once Fortnox has moved the
+    customer to a service account (no customer action needed). Changes nothing on failure."""
     _config, svc = _services()
+    org_id = _org(org_id)
     try:
-        result = lifecycle.move_to_service_account(svc, _org(org_id), actor="cli:move")
-    except (TokensError, InvalidRequest) as exc:
+        result = lifecycle.move_to_service_account(svc, org_id, actor="cli:move")
+    except TokensError as exc:
         raise click.ClickException(exc.message) from None
+    except LockUnavailable:
+        raise click.ClickException("another process is renewing it right now; try again") from None
+    except TemporaryFailure as exc:
+        raise click.ClickException(
+            f"Fortnox cannot be asked right now ({exc.reason}); nothing changed, try again later"
+        ) from None
+    except ClientRejected as exc:
+        raise click.ClickException(f"{exc.reason}; nothing changed") from None
     except FortnoxFailure as exc:
-        raise click.ClickException(f"Fortnox refused: {exc.reason}") from None
+        raise click.ClickException(
+            f"Fortnox refused client credentials ({exc.reason}): the customer has no"
+            " service-account consent yet; nothing changed"
+        ) from None
+    if not result["moved"]:
+        click.echo(f"tokens: {org_id} already uses client credentials; nothing to do")
+        return
     click.echo(f"tokens: {org_id} now uses client credentials (tenant {result['tenant_id']})")
 
 

@@ -191,21 +191,28 @@ def revoke_pending(svc: Services, org_id: str, *, actor: str) -> bool:
 
 def move_to_service_account(svc: Services, org_id: str, *, actor: str) -> dict:
     """Move a refresh-token connection to client credentials, without the customer: Fortnox
-    keeps a consent matching the current scopes; we stop holding a refresh token at all."""
+    creates the service-account consent itself (with the scopes of the existing token); we
+    prove it with one client-credentials call, then stop holding a refresh token at all.
+
+    The refresh token is erased, not revoked: Fortnox does not document whether revoking it
+    would end the customer's authorization and the new consent with it, and nobody holds it
+    any more, so it lapses unused within 45 days. Nothing changes when the call fails."""
     from tokens.handlers.renewal import with_retries
 
+    svc.cache.drop(org_id)
     with svc.store.locked(org_id) as locked:
         connection = locked.load()
+        if connection is not None and connection.state == CONNECTED and connection.kind == SERVICE:
+            return {"kind": SERVICE, "tenant_id": connection.tenant_id, "moved": False}
         if connection is None or connection.state != CONNECTED or connection.kind != OAUTH:
             raise InvalidRequest("Only a connected OAuth (refresh-token) connection can be moved.")
         tenant_id = _tenant_of(svc, connection)
         grant = with_retries(svc, lambda: svc.fortnox.client_credentials(tenant_id))
-        connection.refresh_token = None
+        connection.refresh_token = None  # not "replaced": see above, nothing to revoke later
         connection.authorized(grant, SERVICE, tenant_id, svc.clock(), svc.policy, svc.rng)
-        connection.revoke_pending_token = connection.revoke_pending_hint = None
-        detail = {"tenant_id": tenant_id}
+        detail = {"tenant_id": tenant_id, "from": OAUTH, "refresh_token": "erased"}
         locked.save(connection, audit=AuditEntry(actor, "move_to_service_account", "ok", detail))
-    return {"kind": SERVICE, "tenant_id": tenant_id}
+    return {"kind": SERVICE, "tenant_id": tenant_id, "moved": True}
 
 
 def _tenant_of(svc: Services, connection: Connection) -> str:

@@ -56,6 +56,17 @@ class AuthClient:
     def log_out(self, session_token: str) -> None:
         self._call("POST", "/internal/sessions/end", {"session_token": session_token})
 
+    def change_password(
+        self, session: str, current_password: str, new_password: str, client_address: str
+    ) -> dict:
+        """The session's user changes their password; answers the session's new token."""
+        body = {
+            "current_password": current_password,
+            "new_password": new_password,
+            "client_address": client_address,
+        }
+        return self._call("POST", "/internal/account/password", body, session=session)
+
     def request_reset(self, identifier: str, client_address: str) -> None:
         body = {"identifier": identifier, "client_address": client_address}
         self._call("POST", "/internal/password-resets", body)

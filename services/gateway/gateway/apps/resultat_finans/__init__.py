@@ -7,7 +7,7 @@ service (payment method, company info); each may be down without taking the page
 from flask import Blueprint
 
 from gateway.adapters.backend import SettingsClient, TokensClient
-from gateway.apps.resultat_finans import fortnox, pages
+from gateway.apps.resultat_finans import account, fortnox, pages
 
 APP_KEY = pages.APP_KEY
 
@@ -26,5 +26,6 @@ def build_blueprint() -> Blueprint:
         )
 
     pages.register(bp)
+    account.register(bp)
     fortnox.register(bp)
     return bp

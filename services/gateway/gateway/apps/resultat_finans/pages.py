@@ -35,15 +35,23 @@ def _payment_form(view: compose.AppView) -> dict:
     }
 
 
-def render_settings(tab: str, *, form: dict | None = None, errors: dict | None = None):
+def render_settings(
+    tab: str,
+    *,
+    form: dict | None = None,
+    errors: dict | None = None,
+    account_errors: dict | None = None,
+):
     user = current_user()
-    view = compose.load(user.org_id)
+    # Konto shows the user's own account only: it needs neither the tokens nor the settings service.
+    view = compose.AppView() if tab == "konto" else compose.load(user.org_id)
     return render_template(
         "resultat_finans/settings.html",
         tab=tab,
         view=view,
         form=form or _payment_form(view),
         errors=errors or {},
+        account_errors=account_errors or {},
         methods=METHODS,
     )
 

@@ -37,6 +37,8 @@ def test_flows_leave_no_password_session_or_token_in_any_log(platform):
         "wrong password, secret too",
         "lars hemliga lösenfras",
         "lars nya hemliga fras",
+        "lars felgissade fras",
+        "lars tredje hemliga fras",
     ]
     kaisa = Browser(platform)
     kaisa.post("/logga-in", {"identifier": "900232", "password": used[1]})
@@ -73,9 +75,19 @@ def test_flows_leave_no_password_session_or_token_in_any_log(platform):
         == 302
     )
     used.append(lars.http.cookies["rf_session"])
+    konto = "/resultat-finans/installningar?flik=konto"
+    for current in (used[4], used[3]):  # a wrong guess, then the right current password
+        form = {"current_password": current, "new_password": used[5]}
+        lars.post(
+            "/resultat-finans/installningar/losenord",
+            {**form, "new_password_repeat": used[5]},
+            konto,
+        )
+    assert lars.get(konto).status_code == 200
+    used.append(lars.http.cookies["rf_session"])  # the session's new id after the change
     kaisa.post("/logga-ut", {}, "/")
 
     logs = platform.logs()
-    assert "logged in" in logs  # the logs were captured at all
+    assert "logged in" in logs and "password changed" in logs  # the logs were captured at all
     for secret in used:
         assert secret not in logs, "a secret reached the logs"

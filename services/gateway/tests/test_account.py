@@ -171,3 +171,8 @@ def test_signed_out_visitors_are_sent_to_log_in(visitor, auth_service):
 
 def test_the_form_takes_no_get(kaisa):
     assert kaisa.get(ACTION).status_code == 405
+
+
+def test_the_menu_marks_installningar_on_the_forms_answer(kaisa):
+    html = change(kaisa, new="för kort").get_data(as_text=True)
+    assert 'href="/resultat-finans/installningar" aria-current=page>Inställningar' in html

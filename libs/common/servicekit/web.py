@@ -23,6 +23,7 @@ from servicekit.http import CORRELATION_HEADER, INTERNAL_KEY_HEADER
 from servicekit.logs import correlation_id, new_correlation_id
 
 log = logging.getLogger(__name__)
+_ON_SCRAPE = "servicekit.on_scrape"
 
 REQUESTS = Counter(
     "http_requests_total", "HTTP requests handled", ["service", "method", "route", "status"]
@@ -134,7 +135,18 @@ def install_platform(
 
     @app.get("/metrics")
     def metrics():
+        for observe in app.extensions.get(_ON_SCRAPE, ()):
+            try:
+                observe()
+            except Exception:  # noqa: BLE001 - the other figures are still worth serving
+                log.warning("a metric could not be observed for this scrape", exc_info=True)
         return Response(metrics_payload(), mimetype=CONTENT_TYPE_LATEST)
+
+
+def on_scrape(app: Flask, observe: Callable[[], None]) -> None:
+    """Call `observe` before /metrics answers: for gauges read from the database at scrape
+    time (with multiprocess_mode="mostrecent" so the newest value of any worker wins)."""
+    app.extensions.setdefault(_ON_SCRAPE, []).append(observe)
 
 
 def require_internal_key(blueprint, internal_key: str) -> None:

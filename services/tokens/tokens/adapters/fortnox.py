@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 import requests
 
+from tokens.adapters.metrics import RECORDER, Recorder
 from tokens.domain.model import (
     ClientRejected,
     Company,
@@ -35,7 +36,9 @@ class FortnoxClient:
         client_secret: str,
         *,
         timeout: float = 10.0,
+        metrics: Recorder = RECORDER,
     ):
+        self.metrics = metrics
         self.auth_url = auth_url.rstrip("/")
         self.api_url = api_url.rstrip("/")
         self.client_id = client_id
@@ -100,7 +103,9 @@ class FortnoxClient:
         else:
             headers = {"Authorization": f"Bearer {access_token}"}
         headers["Accept"] = "application/json"
-        response = self._send("GET", f"{self.api_url}/3/companyinformation", headers=headers)
+        response = self._send(
+            "GET", f"{self.api_url}/3/companyinformation", "companyinformation", headers=headers
+        )
         if response.status_code == 401:
             raise Unauthorized("Fortnox did not accept the access token", status=401)
         _raise_for_temporary(response)
@@ -125,7 +130,8 @@ class FortnoxClient:
         all_headers = {"Authorization": self._basic, "Accept": "application/json"}
         all_headers.update(headers or {})
         body = {"files": {k: (None, v) for k, v in form.items()}} if multipart else {"data": form}
-        response = self._send("POST", self.auth_url + path, headers=all_headers, **body)
+        endpoint = path.rsplit("/", 1)[-1]  # token, migrate, revoke
+        response = self._send("POST", self.auth_url + path, endpoint, headers=all_headers, **body)
         _raise_for_temporary(response)
         if response.status_code == 200:
             return response.json()
@@ -139,17 +145,23 @@ class FortnoxClient:
             )
         raise PermanentFailure(reason, status=response.status_code, code=code)
 
-    def _send(self, method: str, url: str, **kwargs) -> requests.Response:
+    def _send(self, method: str, url: str, endpoint: str, **kwargs) -> requests.Response:
         started = time.monotonic()
+        status = "unreachable"
         try:
-            return self.session.request(method, url, timeout=self.timeout, **kwargs)
+            response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+            status = str(response.status_code)
+            return response
         except requests.Timeout:
+            status = "timeout"
             raise TemporaryFailure(
                 f"Fortnox did not answer within {self.timeout:g} s", unanswered=True
             ) from None
         except requests.ConnectionError:
             waited = time.monotonic() - started
             raise TemporaryFailure(f"Fortnox could not be reached ({waited:.1f} s)") from None
+        finally:
+            self.metrics.fortnox_call(endpoint, status, time.monotonic() - started)
 
 
 _MIGRATION_REASONS = {

@@ -37,10 +37,11 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, jsonify, request
 from servicekit.app import create_service_app, pool_of
-from servicekit.web import ApiError, error_response, require_internal_key
+from servicekit.web import ApiError, error_response, on_scrape, require_internal_key
 
 from tokens import config as service_config
 from tokens import schemas
+from tokens.adapters.metrics import observe_connections
 from tokens.bootstrap import bootstrap
 from tokens.config import require
 from tokens.domain.errors import LockUnavailable, TemporarilyUnavailable, TokensError
@@ -73,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.update(config)
     app.extensions["tokens"] = bootstrap(config, pool_of(app))
+    on_scrape(app, lambda: observe_connections(pool_of(app)))
     app.register_blueprint(_internal_api(config["INTERNAL_API_KEY"]))
     _register_errors(app)
     return app

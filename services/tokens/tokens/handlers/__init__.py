@@ -1,6 +1,6 @@
 """Use cases of the tokens service: plain functions over the `Services` they are given.
 
-`Services` names the ports (store, states, work, fortnox, clock, sleep); bootstrap.py wires the
+`Services` names the ports (store, states, work, fortnox, clock, sleep, metrics); bootstrap.py wires the
 real adapters, unit tests hand-written fakes.
 """
 
@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tokens.adapters.cache import HandoutCache
+from tokens.adapters.metrics import RECORDER
 from tokens.domain.connection import Policy
 
 
@@ -41,3 +42,4 @@ class Services:
     sleep: Callable[[float], None] = time.sleep
     rng: Any = random
     cache: HandoutCache = field(default_factory=lambda: HandoutCache(0))
+    metrics: Any = RECORDER  # adapters.metrics.Recorder: refresh(), handout(), fortnox_call()

@@ -24,10 +24,27 @@ class HandedOut:
 
 
 def hand_out(svc: Services, org_id: str) -> HandedOut:
+    try:
+        handed, outcome = _hand_out(svc, org_id)
+    except NotConnected:
+        svc.metrics.handout("not_connected")
+        raise
+    except ReauthorizationRequired:
+        svc.metrics.handout("reauthorization_required")
+        raise
+    except TemporarilyUnavailable:
+        svc.metrics.handout("unavailable")
+        raise
+    svc.metrics.handout(outcome)
+    return handed
+
+
+def _hand_out(svc: Services, org_id: str) -> tuple[HandedOut, str]:
+    """The token and where it came from: cached, stored or renewed."""
     now = svc.clock()
     cached = svc.cache.get(org_id, now)
     if cached is not None:
-        return cached
+        return cached, "cached"
     connection = svc.store.peek_handout(org_id)
     if connection is None:
         raise NotConnected("The organisation has no Fortnox connection.")
@@ -42,7 +59,7 @@ def hand_out(svc: Services, org_id: str) -> HandedOut:
                 else None
             )
             svc.cache.put(org_id, handed, now, margin_start)
-            return handed
+            return handed, "stored"
     if connection.state != CONNECTED:
         raise ReauthorizationRequired(_why(connection))
     try:
@@ -53,7 +70,7 @@ def hand_out(svc: Services, org_id: str) -> HandedOut:
         raise NotConnected("The organisation has no Fortnox connection.")
     now = svc.clock()
     if renewed.access_valid(now):
-        return _handed(renewed)
+        return _handed(renewed), "renewed"
     if renewed.state != CONNECTED:
         raise ReauthorizationRequired(_why(renewed))
     retry_after = (

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from tokens.domain.connection import SERVICE, Connection
+from tokens.domain.errors import LockUnavailable
 from tokens.domain.model import (
     AuditEntry,
     ClientRejected,
@@ -45,46 +46,67 @@ def renew(
     with `force`, cool-down included). Returns the connection as it is afterwards."""
     due = due or (lambda conn, now: conn.needs_refresh(now, svc.policy))
     svc.cache.drop(org_id)
-    with svc.store.locked(org_id, wait=wait) as locked:
-        connection = locked.load()
-        if connection is None or not connection.renewable:
-            return connection
-        now = svc.clock()
-        if not force and (connection.in_cooldown(now) or not due(connection, now)):
-            return connection
-        interrupted = connection.refresh_started_at is not None
-        connection.begin_token_call(now)
-        locked.save(connection)
-        unanswered = []
-        try:
-            grant = with_retries(svc, lambda: obtain(svc, connection), unanswered.append)
-        except (TemporaryFailure, ClientRejected) as failure:
-            temporary = (
-                failure
-                if isinstance(failure, TemporaryFailure)
-                else TemporaryFailure(failure.reason, status=failure.status)
-            )
-            connection.temporary_failure(temporary, svc.clock(), svc.policy, svc.rng)
-            locked.save(connection, audit=_audit(actor, "temporary_failure", connection, failure))
-            return connection
-        except PermanentFailure as failure:
-            if interrupted:
-                reason = INTERRUPTED_REASON
-            elif unanswered and connection.kind != SERVICE:
-                reason = UNANSWERED_REASON
-            else:
-                reason = _permanent_reason(failure)
-            events = connection.require_reauthorization(reason, svc.clock())
-            locked.save(
-                connection,
-                events,
-                audit=_audit(actor, "needs_reauthorization", connection, failure),
-            )
-            return connection
-        events = connection.refreshed(grant, svc.clock(), svc.policy, svc.rng)
-        detail = {"kind": connection.kind, "after_interruption": interrupted}
-        locked.save(connection, events, audit=AuditEntry(actor, "refresh", "ok", detail))
+    try:
+        with svc.store.locked(org_id, wait=wait) as locked:
+            return _renew_locked(svc, locked, actor, due, force)
+    except LockUnavailable:
+        if wait:  # a try-lock that finds the lock taken is no failure: someone else renews
+            svc.metrics.refresh("lock_timeout", "unknown")
+        raise
+
+
+def _renew_locked(svc: Services, locked, actor: str, due: Due, force: bool) -> Connection | None:
+    connection = locked.load()
+    if connection is None or not connection.renewable:
         return connection
+    now = svc.clock()
+    if not force and (connection.in_cooldown(now) or not due(connection, now)):
+        return connection
+    interrupted = connection.refresh_started_at is not None
+    connection.begin_token_call(now)
+    locked.save(connection)
+    unanswered = []
+    try:
+        grant = with_retries(svc, lambda: obtain(svc, connection), unanswered.append)
+    except (TemporaryFailure, ClientRejected) as failure:
+        temporary = (
+            failure
+            if isinstance(failure, TemporaryFailure)
+            else TemporaryFailure(failure.reason, status=failure.status)
+        )
+        connection.temporary_failure(temporary, svc.clock(), svc.policy, svc.rng)
+        locked.save(connection, audit=_audit(actor, "temporary_failure", connection, failure))
+        svc.metrics.refresh(_outcome_of(failure), connection.kind)
+        return connection
+    except PermanentFailure as failure:
+        if interrupted:
+            reason = INTERRUPTED_REASON
+        elif unanswered and connection.kind != SERVICE:
+            reason = UNANSWERED_REASON
+        else:
+            reason = _permanent_reason(failure)
+        events = connection.require_reauthorization(reason, svc.clock())
+        locked.save(
+            connection,
+            events,
+            audit=_audit(actor, "needs_reauthorization", connection, failure),
+        )
+        svc.metrics.refresh(_outcome_of(failure), connection.kind)
+        return connection
+    events = connection.refreshed(grant, svc.clock(), svc.policy, svc.rng)
+    detail = {"kind": connection.kind, "after_interruption": interrupted}
+    locked.save(connection, events, audit=AuditEntry(actor, "refresh", "ok", detail))
+    svc.metrics.refresh("refreshed", connection.kind)
+    return connection
+
+
+def _outcome_of(failure) -> str:
+    """The `token_refresh_total` outcome of a failed renewal."""
+    if isinstance(failure, ClientRejected):
+        return "client_rejected"
+    if isinstance(failure, TemporaryFailure):
+        return "rate_limited" if failure.status == 429 else "transient_failure"
+    return "invalid_grant" if failure.code == "invalid_grant" else "rejected"
 
 
 def obtain(svc: Services, connection: Connection) -> Grant:

@@ -212,10 +212,9 @@ class Platform:
         connection = pika.BlockingConnection(pika.URLParameters(env.get("AMQP_URL", self.env)))
         try:
             channel = connection.channel()
-            queue = topology.queue_name(queue_owner(exchange), NAME)
-            topology.delete_consumer_queue(channel, exchange, queue)
-            channel.exchange_delete(topology.dead_letter_exchange(exchange))
-            channel.exchange_delete(exchange)
+            topology.delete_bus(
+                channel, exchange, [topology.queue_name(queue_owner(exchange), NAME)]
+            )
         finally:
             connection.close()
 

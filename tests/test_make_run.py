@@ -12,8 +12,10 @@ from pathlib import Path
 import psycopg
 import pytest
 import requests
-
-from servicekit import db
+from servicekit import broker, db
+from servicekit.events import topology
+from settings.entrypoints.consumer import NAME as CONSUMER_NAME
+from settings.entrypoints.consumer import queue_owner
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("FORTNOX_SANDBOX", "AUTH", "TOKENS", "SETTINGS", "GATEWAY")
@@ -57,6 +59,13 @@ def platform_env(postgres_url, amqp_url, tmp_path):
     yield env, ports, urls
     for url in urls.values():
         db.drop_database(url)
+    exchange = env["EVENTS_EXCHANGE"]
+    connection = broker.connect(amqp_url)
+    try:
+        queue = topology.queue_name(queue_owner(exchange), CONSUMER_NAME)
+        topology.delete_bus(connection.channel(), exchange, [queue])
+    finally:
+        connection.close()
 
 
 def start(env: dict) -> subprocess.Popen:

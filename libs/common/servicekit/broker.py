@@ -23,13 +23,49 @@ def connect(url: str, *, heartbeat: int = 30, name: str = "") -> pika.BlockingCo
     return pika.BlockingConnection(parameters(url, heartbeat=heartbeat, name=name))
 
 
+def unrouted_name(exchange: str) -> str:
+    return f"{exchange}.unrouted"
+
+
 def exchange_arguments(exchange: str) -> dict:
-    """The events exchange: topic (routing key = event type), durable."""
-    return {"exchange": exchange, "exchange_type": "topic", "durable": True}
+    """The events exchange: topic (routing key = event type), durable, and an alternate exchange
+    that takes what no consumer is bound for (see declaration_steps)."""
+    return {
+        "exchange": exchange,
+        "exchange_type": "topic",
+        "durable": True,
+        "arguments": {"alternate-exchange": unrouted_name(exchange)},
+    }
 
 
-def declare_exchange(channel, exchange: str) -> None:
-    channel.exchange_declare(**exchange_arguments(exchange))
+def declaration_steps(exchange: str, keep_unrouted: bool = False) -> list[tuple[str, dict]]:
+    """Channel calls that declare the events exchange, in order.
+
+    With keep_unrouted, the alternate exchange feeds the durable queue `<exchange>.unrouted`, so an
+    event no consumer subscribes to yet is kept there instead of being refused; without it (or
+    if that queue is deleted) such an event is returned to the `mandatory` publisher as before.
+    """
+    steps = []
+    if keep_unrouted:
+        unrouted = unrouted_name(exchange)
+        steps += [
+            (
+                "exchange_declare",
+                {"exchange": unrouted, "exchange_type": "fanout", "durable": True},
+            ),
+            (
+                "queue_declare",
+                {"queue": unrouted, "durable": True, "arguments": {"x-queue-type": "quorum"}},
+            ),
+            ("queue_bind", {"queue": unrouted, "exchange": unrouted}),
+        ]
+    steps.append(("exchange_declare", exchange_arguments(exchange)))
+    return steps
+
+
+def declare_exchange(channel, exchange: str, keep_unrouted: bool = False) -> None:
+    for method, kwargs in declaration_steps(exchange, keep_unrouted):
+        getattr(channel, method)(**kwargs)
 
 
 def ping(url: str) -> None:

@@ -15,6 +15,7 @@ import pika
 import pytest
 
 from servicekit import db
+from servicekit.events import topology
 from servicekit.migrate import migrate
 
 LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -27,7 +28,9 @@ def _answers(url: str, default_port: int, patience: float = 20.0) -> bool:
     deadline = time.monotonic() + patience
     while True:
         try:
-            with socket.create_connection((parsed.hostname, parsed.port or default_port), timeout=2):
+            with socket.create_connection(
+                (parsed.hostname, parsed.port or default_port), timeout=2
+            ):
                 return True
         except OSError:
             if time.monotonic() > deadline:
@@ -111,8 +114,7 @@ def exchange_name(amqp_url):
     yield name
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
     try:
-        channel = connection.channel()
-        channel.exchange_delete(name)
+        topology.delete_bus(connection.channel(), name)
     finally:
         connection.close()
 

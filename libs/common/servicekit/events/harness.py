@@ -102,7 +102,6 @@ def delete_queues(amqp_url: str, exchange: str, queue: str) -> None:
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
     try:
         channel = connection.channel()
-        topology.delete_consumer_queue(channel, exchange, queue)
-        channel.exchange_delete(topology.dead_letter_exchange(exchange))
+        topology.delete_bus(channel, exchange, [queue])
     finally:
         connection.close()

@@ -34,8 +34,17 @@ class ConfirmTimeout(AMQPConnectionError):
 
 
 class ConfirmingPublisher:
-    def __init__(self, amqp_url: str, exchange: str, *, heartbeat: int = 30, name: str = ""):
+    def __init__(
+        self,
+        amqp_url: str,
+        exchange: str,
+        *,
+        heartbeat: int = 30,
+        name: str = "",
+        keep_unrouted: bool = False,
+    ):
         self.exchange = exchange
+        self._declarations = broker.declaration_steps(exchange, keep_unrouted)
         self._parameters = broker.parameters(amqp_url, heartbeat=heartbeat, name=name)
         self._connection: pika.SelectConnection | None = None
         self._channel = None
@@ -124,14 +133,15 @@ class ConfirmingPublisher:
         channel.add_on_close_callback(self._on_channel_closed)
         channel.add_on_return_callback(self._on_return)
         channel.confirm_delivery(
-            self._on_confirm,
-            callback=lambda _frame: channel.exchange_declare(
-                **broker.exchange_arguments(self.exchange), callback=self._on_declared
-            ),
+            self._on_confirm, callback=lambda _frame: self._declare(self._declarations)
         )
 
-    def _on_declared(self, _frame) -> None:
-        self._ready = True
+    def _declare(self, steps: list[tuple[str, dict]]) -> None:
+        if not steps:
+            self._ready = True
+            return
+        method, kwargs = steps[0]
+        getattr(self._channel, method)(**kwargs, callback=lambda _frame: self._declare(steps[1:]))
 
     def _on_connection_failed(self, _connection, error: BaseException) -> None:
         if self._failure is None:

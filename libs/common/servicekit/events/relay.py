@@ -58,9 +58,11 @@ class Relay:
         retention_days: float = 7.0,
         heartbeat: int = 30,
         confirm_timeout: float = 60.0,
+        keep_unrouted: bool = False,
         stop: threading.Event | None = None,
     ):
         self.service = service
+        self.keep_unrouted = keep_unrouted
         self.database_url = database_url
         self.amqp_url = amqp_url
         self.exchange = exchange
@@ -117,7 +119,11 @@ class Relay:
         if self._publisher is None or not self._publisher.is_open:
             self._close_broker()
             self._publisher = ConfirmingPublisher(
-                self.amqp_url, self.exchange, heartbeat=self.heartbeat, name=f"{self.service}-relay"
+                self.amqp_url,
+                self.exchange,
+                heartbeat=self.heartbeat,
+                name=f"{self.service}-relay",
+                keep_unrouted=self.keep_unrouted,
             )
             self._publisher.open()
             log.info("relay connected to the broker", extra={"exchange": self.exchange})
@@ -224,7 +230,11 @@ def run_relay(
     stop: threading.Event | None = None,
     **options,
 ) -> None:
-    """Run a relay in this thread until SIGTERM/SIGINT (main thread) or `stop` is set."""
+    """Run a relay in this thread until SIGTERM/SIGINT (main thread) or `stop` is set.
+
+    A running platform keeps events no consumer is bound for yet in `<exchange>.unrouted`
+    (keep_unrouted): they are not lost, and they do not hold back the outbox for ever."""
+    options.setdefault("keep_unrouted", True)
     relay = Relay(service_name, database_url, amqp_url, exchange, stop=stop, **options)
     stop_on_signals(relay.stop)
     relay.run()

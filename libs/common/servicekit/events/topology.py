@@ -7,7 +7,7 @@ queue `<queue>.dlq` through the direct exchange `<exchange>.dlx`, routed by the 
 
 from pika.adapters.blocking_connection import BlockingChannel
 
-from servicekit.broker import declare_exchange
+from servicekit.broker import declare_exchange, unrouted_name
 
 # Headers a dead letter published by the consumer itself carries (malformed messages).
 REASON_HEADER = "x-rf-dead-letter-reason"
@@ -73,3 +73,14 @@ def delete_consumer_queue(channel: BlockingChannel, exchange: str, queue: str) -
     """Remove a consumer's queue and DLQ (tests, or an operator retiring a consumer)."""
     channel.queue_delete(queue)
     channel.queue_delete(dead_letter_queue(queue))
+
+
+def delete_bus(channel: BlockingChannel, exchange: str, queues: list[str] = ()) -> None:
+    """Remove an events exchange with what hangs off it: the given consumers' queues and DLQs,
+    the dead-letter exchange and the unrouted exchange and queue (tests' own buses)."""
+    for queue in queues:
+        delete_consumer_queue(channel, exchange, queue)
+    channel.exchange_delete(dead_letter_exchange(exchange))
+    channel.exchange_delete(unrouted_name(exchange))
+    channel.queue_delete(unrouted_name(exchange))
+    channel.exchange_delete(exchange)

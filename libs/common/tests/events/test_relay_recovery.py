@@ -122,6 +122,24 @@ def test_an_unroutable_event_stays_pending_with_the_reason_and_is_sent_once_rout
     assert probes.outbox_counts(outbox_db) == (1, 0)
 
 
+def test_a_platform_relay_keeps_events_nobody_subscribes_to_in_the_unrouted_queue(
+    outbox_db, amqp_url, exchange_name
+):
+    written = probes.write_probes(outbox_db, ["org-a", "org-b"], per_org=2)
+    relay = Relay("probe-keeps-unrouted", outbox_db, amqp_url, exchange_name, keep_unrouted=True)
+    with running_relay(relay):
+        wait_for(lambda: probes.outbox_counts(outbox_db) == (4, 0), what="all rows sent")
+    connection = broker.connect(amqp_url)
+    try:
+        channel = connection.channel()
+        kept = []
+        while (message := channel.basic_get(broker.unrouted_name(exchange_name), auto_ack=True))[0]:
+            kept.append(message[1].message_id)
+    finally:
+        connection.close()
+    assert sorted(kept) == sorted(str(e["id"]) for e in written)
+
+
 def test_an_unroutable_event_type_holds_back_only_its_own_later_events(
     outbox_db, consumer_db, amqp_url, exchange_name, probe_consumer
 ):

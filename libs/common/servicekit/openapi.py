@@ -142,11 +142,12 @@ def document(app: Flask) -> dict:
 
 
 def build(app: Flask, title: str, description: str = "", version: str = "1.0") -> dict:
+    plugin = MarshmallowPlugin()
     spec = APISpec(
         title,
         version,
         OPENAPI_VERSION,
-        plugins=[MarshmallowPlugin()],
+        plugins=[plugin],
         info={"description": description.strip()} if description.strip() else {},
     )
     _add_components(spec)
@@ -163,7 +164,17 @@ def build(app: Flask, title: str, description: str = "", version: str = "1.0") -
             )
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
-    return spec.to_dict()
+    result = spec.to_dict()
+    _describe_schemas(result, plugin)
+    return result
+
+
+def _describe_schemas(document: dict, plugin: MarshmallowPlugin) -> None:
+    """A schema's own docstring (not its base class's) describes it."""
+    for key, name in plugin.converter.refs.items():
+        doc = key[0].__dict__.get("__doc__")  # key: (schema class, modifiers...)
+        if doc and name in document["components"]["schemas"]:
+            document["components"]["schemas"][name]["description"] = " ".join(doc.split())
 
 
 def _add_components(spec: APISpec) -> None:
@@ -205,7 +216,10 @@ def _path_of(rule: str, extra: dict[str, dict]) -> tuple[str, list[dict]]:
         name = match["name"]
         schema = {"type": "string", **_CONVERTER_SCHEMAS.get(match["converter"] or "", {})}
         schema |= extra.get(name, {})
-        parameters.append({"in": "path", "name": name, "required": True, "schema": schema})
+        parameter = {"in": "path", "name": name, "required": True, "schema": schema}
+        if "description" in schema:
+            parameter["description"] = schema.pop("description")
+        parameters.append(parameter)
     return _RULE_ARGUMENT.sub(lambda m: "{" + m["name"] + "}", rule), parameters
 
 

@@ -17,6 +17,8 @@ KEY = "test-key"
 
 
 class NoteIn(Schema):
+    """A note to add."""
+
     class Meta:
         unknown = EXCLUDE
 
@@ -47,7 +49,11 @@ def _app(*, lenient: bool = False, undocumented: bool = False):
         return jsonify(id=book, text=note["text"]), 201
 
     @bp.get("/notes/<note_id>")
-    @openapi.operation(responses={200: NoteOut}, session=True, path={"note_id": {"format": "uuid"}})
+    @openapi.operation(
+        responses={200: NoteOut},
+        session=True,
+        path={"note_id": {"format": "uuid", "description": "The note."}},
+    )
     def get_note(book: int, note_id: str):
         return jsonify(id=book, text="Hej")
 
@@ -95,6 +101,9 @@ def test_operations_carry_path_parameters_security_session_header_and_shared_err
     get = document["paths"]["/internal/books/{book}/notes/{note_id}"]["get"]
     assert {"$ref": "#/components/parameters/SessionToken"} in get["parameters"]
     assert get["parameters"][1]["schema"] == {"type": "string", "format": "uuid"}
+    assert get["parameters"][1]["description"] == "The note."
+    assert document["components"]["schemas"]["NoteIn"]["description"] == "A note to add."
+    assert "description" not in document["components"]["schemas"]["NoteOut"]
     scheme = document["components"]["securitySchemes"]["internalKey"]
     assert (scheme["in"], scheme["name"]) == ("header", "X-Internal-Key")
     assert "Retry-After" in document["components"]["responses"]["Throttled"]["headers"]

@@ -1,5 +1,6 @@
 """Gunicorn settings shared by every web service of the local run."""
 
+import gc
 import os
 
 from prometheus_client import multiprocess
@@ -18,3 +19,11 @@ control_socket = os.path.join(
 def child_exit(server, worker):
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    # What a worker loaded (the app, its libraries, its pool) lives as long as the worker: keep
+    # it out of the cyclic GC, so a full collection does not walk ~70,000 start-up objects
+    # (20-30 ms on a small machine) while every thread of the worker waits.
+    gc.collect()
+    gc.freeze()

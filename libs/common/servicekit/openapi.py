@@ -72,7 +72,11 @@ ERROR_SCHEMA = {
 
 # status -> (component name, what it means on this platform)
 ERROR_RESPONSES = {
-    401: ("Unauthorized", "No or a wrong internal key (`unauthorized`), or no valid session."),
+    401: (
+        "Unauthorized",
+        "No or a wrong internal key (`unauthorized`), or what the operation names "
+        "(a session that has ended: `session_invalid`; wrong credentials).",
+    ),
     403: ("Forbidden", "The caller may not do this."),
     404: ("NotFound", "No such resource (`not_found`)."),
     409: ("Conflict", "The request conflicts with the current state (`conflict`)."),

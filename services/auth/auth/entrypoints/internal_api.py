@@ -8,14 +8,23 @@ organisation or user.
 import uuid
 
 from flask import Blueprint, current_app, jsonify, request
+from servicekit import openapi
 from servicekit.web import error_response, require_internal_key
 
+from auth import schemas
 from auth.bootstrap import AuthContext
 from auth.domain.errors import AuthError, NotFound, Throttled
 from auth.handlers import account, organisation, recovery, sessions, signup
 
-SESSION_HEADER = "X-Session-Token"
+SESSION_HEADER = openapi.SESSION_HEADER
 LINK_PURPOSES = ("reset", "verify", "invite")
+DESCRIPTION = """The auth service: organisations, their users and roles, log-in and sessions, and
+the mailed links (password reset, e-mail verification, invitation). Only the gateway calls it,
+with the internal key. Organisation and account operations act for the person whose session
+token comes in `X-Session-Token`: the session is resolved here again."""
+# A malformed id is answered as one that does not exist.
+ORG = {"format": "uuid", "description": "The organisation; the session's own, or 403."}
+ORG_MEMBER = {"org_id": ORG, "user_id": {"format": "uuid", "description": "The member's user."}}
 
 
 def _ctx() -> AuthContext:
@@ -52,7 +61,14 @@ def build_blueprint(internal_key: str) -> Blueprint:
         return response, status
 
     @bp.post("/login")
+    @openapi.operation(
+        body=schemas.LoginIn, responses={200: schemas.LoginOut}, errors=(403, 422, 429)
+    )
     def login():
+        """Log in: a new session.
+
+        A wrong user name or password is 401 `invalid_credentials`, the same for every reason;
+        an e-mail address not yet verified is 403 `email_not_verified`."""
         body = _body()
         result = sessions.log_in(
             _ctx(), body.get("identifier"), body.get("password"), body.get("client_address", "")
@@ -60,16 +76,29 @@ def build_blueprint(internal_key: str) -> Blueprint:
         return jsonify(result)
 
     @bp.post("/sessions/resolve")
+    @openapi.operation(body=schemas.SessionTokenIn, responses={200: schemas.SessionOut})
     def resolve():
+        """Who the session belongs to; an ended or unknown session is 401 `session_invalid`."""
         return jsonify(sessions.resolve_session(_ctx(), _body().get("session_token")))
 
     @bp.post("/sessions/end")
+    @openapi.operation(body=schemas.SessionTokenIn, responses={204: None})
     def end():
+        """Log out: the session ends (an unknown one is answered the same)."""
         sessions.log_out(_ctx(), _body().get("session_token"))
         return "", 204
 
     @bp.post("/account/password")
+    @openapi.operation(
+        body=schemas.ChangePasswordIn,
+        responses={200: schemas.PasswordChanged},
+        errors=(422, 429),
+        session=True,
+    )
     def change_password():
+        """Change the signed-in user's own password.
+
+        Every other session of the user ends; this one goes on under the returned new id."""
         body = _body()
         result = account.change_password(
             _ctx(),
@@ -81,59 +110,111 @@ def build_blueprint(internal_key: str) -> Blueprint:
         return jsonify(result)
 
     @bp.post("/password-resets")
+    @openapi.operation(
+        body=schemas.ResetRequestIn, responses={202: schemas.Accepted}, errors=(422,)
+    )
     def request_reset():
+        """Mail a password reset link when the account exists."""
         body = _body()
         recovery.request_reset(_ctx(), body.get("identifier"), body.get("client_address", ""))
         return jsonify(status="accepted"), 202
 
     @bp.post("/password-resets/complete")
+    @openapi.operation(body=schemas.NewPasswordIn, responses={204: None}, errors=(410, 422))
     def complete_reset():
+        """Set a new password with a reset link; every session of the user ends."""
         body = _body()
         recovery.complete_reset(_ctx(), body.get("token"), body.get("password", ""))
         return "", 204
 
     @bp.post("/links/<purpose>/check")
+    @openapi.operation(
+        body=schemas.TokenIn,
+        responses={200: schemas.LinkOut},
+        errors=(404, 410),
+        path={"purpose": {"enum": list(LINK_PURPOSES)}},
+    )
     def check_link(purpose: str):
+        """What the page behind a mailed link shows; the link stays usable."""
         if purpose not in LINK_PURPOSES:
             raise NotFound()
         return jsonify(recovery.check_link(_ctx(), purpose, _body().get("token")))
 
     @bp.post("/registrations")
+    @openapi.operation(
+        body=schemas.RegistrationIn, responses={202: schemas.Accepted}, errors=(422, 429)
+    )
     def register():
+        """Register a new customer; a verification link is mailed."""
         body = _body()
         signup.register(_ctx(), body, body.get("client_address", ""))
         return jsonify(status="accepted"), 202
 
     @bp.post("/verifications")
+    @openapi.operation(body=schemas.TokenIn, responses={200: schemas.VerifiedOut}, errors=(410,))
     def verify():
+        """Verify the e-mail address with its link (this does not log in)."""
         return jsonify(signup.verify_email(_ctx(), _body().get("token")))
 
     @bp.post("/invitations/complete")
+    @openapi.operation(body=schemas.NewPasswordIn, responses={204: None}, errors=(410, 422))
     def accept_invitation():
+        """Accept an invitation by choosing a password."""
         body = _body()
         organisation.accept_invitation(_ctx(), body.get("token"), body.get("password", ""))
         return "", 204
 
     @bp.get("/orgs/<org_id>")
+    @openapi.operation(
+        responses={200: schemas.OrganisationOut},
+        errors=(403, 404),
+        session=True,
+        path={"org_id": ORG},
+    )
     def org_overview(org_id: str):
+        """The organisation's details and members."""
         return jsonify(organisation.overview(_ctx(), _actor(), _uuid(org_id)))
 
     @bp.get("/orgs/<org_id>/apps")
+    @openapi.operation(
+        responses={200: schemas.AppsOut}, errors=(403, 404), session=True, path={"org_id": ORG}
+    )
     def org_apps(org_id: str):
+        """The applications the organisation has."""
         return jsonify(apps=organisation.apps(_ctx(), _actor(), _uuid(org_id)))
 
     @bp.post("/orgs/<org_id>/invitations")
+    @openapi.operation(
+        body=schemas.InvitationIn,
+        responses={201: schemas.Invited},
+        errors=(403, 404, 422),
+        session=True,
+        path={"org_id": ORG},
+    )
     def invite(org_id: str):
+        """Invite a colleague (administrators only)."""
         result = organisation.invite(_ctx(), _actor(), _uuid(org_id), _body())
         return jsonify(result), 201
 
     @bp.delete("/orgs/<org_id>/members/<user_id>")
+    @openapi.operation(responses={204: None}, errors=(403, 404, 409), session=True, path=ORG_MEMBER)
     def remove_member(org_id: str, user_id: str):
+        """Remove a member and their account (administrators only).
+
+        Removing oneself or the last administrator is 409 `conflict`."""
         organisation.remove_member(_ctx(), _actor(), _uuid(org_id), _uuid(user_id))
         return "", 204
 
     @bp.put("/orgs/<org_id>/members/<user_id>/role")
+    @openapi.operation(
+        body=schemas.RoleIn,
+        responses={204: None},
+        errors=(403, 404, 409, 422),
+        session=True,
+        path=ORG_MEMBER,
+    )
     def change_role(org_id: str, user_id: str):
+        """Change a member's role (administrators only); the last administrator stays one."""
         role = _body().get("role", "")
         organisation.change_role(_ctx(), _actor(), _uuid(org_id), _uuid(user_id), role)
         return "", 204

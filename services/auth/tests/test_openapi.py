@@ -1,0 +1,122 @@
+"""The auth service's OpenAPI document: served, valid, complete, and what the routes accept."""
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from auth.entrypoints.internal_api import SESSION_HEADER
+from auth.handlers import links
+from servicekit.db import transaction
+from servicekit.http import INTERNAL_KEY_HEADER
+from servicekit.openapi_checks import (
+    Call,
+    body_problems,
+    response_problems,
+    route_problems,
+    validation_problems,
+)
+
+from .conftest import DEMO_ORG, INTERNAL_KEY, rows
+
+OLLE = "olle@jlmdata.se"  # the demo's plain user
+
+
+@pytest.fixture
+def document(demo, api) -> dict:
+    response = api.call("GET", "/openapi.json", key=None)
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def _user_id(app, email: str) -> str:
+    return str(rows(app, "SELECT id FROM users WHERE email = %s", email)[0]["id"])
+
+
+def _fresh_link_token(app, purpose: str, email: str) -> str:
+    ctx = app.extensions["auth"]
+    with transaction(ctx.pool) as conn:
+        link = links.issue(ctx, conn, purpose, _user_id(app, email))
+    return parse_qs(urlparse(link).query)["t"][0]
+
+
+def test_the_document_is_served_without_the_internal_key_and_is_valid_openapi(document):
+    assert document["info"]["title"] == "Resultat Finans auth service"
+    assert validation_problems(document) == []
+
+
+def test_every_route_is_documented_with_its_methods_and_nothing_else(app, document):
+    assert route_problems(app, document) == []
+
+
+def test_organisation_and_account_operations_take_the_session_header(document):
+    for path, item in document["paths"].items():
+        for operation in item.values():
+            assert operation["security"] == [{"internalKey": []}]
+            takes_session = {"$ref": "#/components/parameters/SessionToken"} in operation[
+                "parameters"
+            ]
+            assert takes_session == path.startswith(("/internal/orgs/", "/internal/account/"))
+    header = document["components"]["parameters"]["SessionToken"]
+    assert (header["in"], header["name"]) == ("header", SESSION_HEADER)
+
+
+def test_each_documented_example_is_accepted_and_each_required_field_is_asked_for(
+    app, api, document
+):
+    """Every call gets what it needs fresh: a session, a mailed link's token, a member."""
+
+    def prepare(method: str, path: str) -> Call:
+        call = Call(headers={INTERNAL_KEY_HEADER: INTERNAL_KEY})
+        if path.startswith("/internal/sessions/"):
+            call.body["session_token"] = api.session_of()
+        elif path == "/internal/account/password":
+            call.headers[SESSION_HEADER] = api.session_of(OLLE)
+        elif path.startswith("/internal/orgs/"):
+            call.headers[SESSION_HEADER] = api.session_of()
+            call.path = {"org_id": DEMO_ORG, "user_id": _user_id(app, OLLE)}
+        elif path == "/internal/links/{purpose}/check":
+            call.path = {"purpose": "reset"}
+            call.body["token"] = _fresh_link_token(app, "reset", OLLE)
+        else:
+            purpose = {
+                "/internal/password-resets/complete": "reset",
+                "/internal/verifications": "verify",
+                "/internal/invitations/complete": "invite",
+            }.get(path)
+            if purpose:
+                call.body["token"] = _fresh_link_token(app, purpose, OLLE)
+        return call
+
+    assert body_problems(api.client, document, prepare) == []
+
+
+def test_answers_of_operations_without_a_body_fit_the_document(app, api, document):
+    olle = _user_id(app, OLLE)
+    calls = [
+        ("get", "/internal/orgs/{org_id}", f"/internal/orgs/{DEMO_ORG}", api.session_of()),
+        ("get", "/internal/orgs/{org_id}/apps", f"/internal/orgs/{DEMO_ORG}/apps", "ended"),
+        (
+            "get",
+            "/internal/orgs/{org_id}/apps",
+            f"/internal/orgs/{DEMO_ORG}/apps",
+            api.session_of(),
+        ),
+        (
+            "delete",
+            "/internal/orgs/{org_id}/members/{user_id}",
+            f"/internal/orgs/{DEMO_ORG}/members/{olle}",
+            api.session_of(OLLE),
+        ),
+        (
+            "delete",
+            "/internal/orgs/{org_id}/members/{user_id}",
+            f"/internal/orgs/{DEMO_ORG}/members/{olle}",
+            api.session_of(),
+        ),
+    ]
+    statuses = []
+    for method, path, url, session in calls:
+        answer = api.call(method.upper(), url, session=session)
+        statuses.append(answer.status_code)
+        operation = document["paths"][path][method]
+        assert response_problems(document, operation, f"{method} {path}", answer) == []
+    assert statuses == [200, 401, 200, 403, 204]

@@ -9,12 +9,14 @@ tests both ways)::
     @openapi.operation(body=PaymentMethodIn, responses={200: PaymentMethodOut}, errors=(422,))
     def put_payment_method(org_id): ...
 
-    openapi.serve(app, title="settings", description=__doc__)   # in create_app
+    openapi.serve(app, title="Resultat Finans settings service", description=DESCRIPTION)
+    # in create_app, after its blueprints
 
 The platform's error shape, the internal key, the session header and the error answers are
 described once here and referred to by every operation.
 """
 
+import copy
 import re
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -32,7 +34,7 @@ INTERNAL_KEY_SCHEME = "internalKey"
 SESSION_HEADER = "X-Session-Token"
 SESSION_PARAMETER = "SessionToken"
 _EXTENSION = "servicekit.openapi"
-_IGNORED_METHODS = {"HEAD", "OPTIONS"}
+IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})  # Flask answers them for every route
 _RULE_ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 _CONVERTER_SCHEMAS = {
     "int": {"type": "integer"},
@@ -114,6 +116,9 @@ def operation(
     answers it can give besides 401 (added when it needs the internal key or a session),
     whether it reads `X-Session-Token`, and JSON Schema for its path parameters.
     The view's docstring becomes the operation's summary (first line) and description."""
+    unknown = set(errors) - set(ERROR_RESPONSES)
+    if unknown:
+        raise ValueError(f"no error answer is described for {sorted(unknown)}")
     described = Operation(
         body, responses or {200: None}, tuple(errors), session, internal, path or {}, tags
     )
@@ -130,14 +135,18 @@ def serve(app: Flask, *, title: str, description: str = "", version: str = "1.0"
 
     @app.get(DOCUMENT_PATH)
     def openapi_document():
-        return jsonify(document(app))
+        return jsonify(_built(app))
 
     app.extensions[_EXTENSION] = {"title": title, "description": description, "version": version}
 
 
 def document(app: Flask) -> dict:
-    """The OpenAPI document of every documented route of the app (built once, then kept)."""
-    settings = app.extensions[_EXTENSION]
+    """The OpenAPI document of every documented route of the app, as /openapi.json serves it."""
+    return copy.deepcopy(_built(app))
+
+
+def _built(app: Flask) -> dict:
+    settings = app.extensions[_EXTENSION]  # built on first use: every blueprint is in by then
     if "document" not in settings:
         settings["document"] = build(
             app, settings["title"], settings["description"], settings["version"]
@@ -162,7 +171,7 @@ def build(app: Flask, title: str, description: str = "", version: str = "1.0") -
         if described is None:
             continue
         path, parameters = _path_of(rule.rule, described.path)
-        for method in sorted(rule.methods - _IGNORED_METHODS):
+        for method in sorted(rule.methods - IGNORED_METHODS):
             paths.setdefault(path, {})[method.lower()] = _operation(
                 rule.endpoint, view, described, parameters
             )
@@ -224,7 +233,11 @@ def _path_of(rule: str, extra: dict[str, dict]) -> tuple[str, list[dict]]:
         if "description" in schema:
             parameter["description"] = schema.pop("description")
         parameters.append(parameter)
-    return _RULE_ARGUMENT.sub(lambda m: "{" + m["name"] + "}", rule), parameters
+    return openapi_path(rule), parameters
+
+
+def openapi_path(rule: str) -> str:
+    return _RULE_ARGUMENT.sub(lambda m: "{" + m["name"] + "}", rule)
 
 
 def _operation(endpoint: str, view, described: Operation, parameters: list[dict]) -> dict:

@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-from servicekit.openapi import _IGNORED_METHODS, _RULE_ARGUMENT, DOCUMENT_PATH
+from servicekit.openapi import DOCUMENT_PATH, IGNORED_METHODS, openapi_path
 
 PLATFORM_ROUTES = frozenset({"/healthz", "/readyz", "/metrics", DOCUMENT_PATH})
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
@@ -48,8 +48,8 @@ def routes_of(app: Flask) -> set[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if rule.rule in PLATFORM_ROUTES or rule.endpoint == "static":
             continue
-        path = _RULE_ARGUMENT.sub(lambda m: "{" + m["name"] + "}", rule.rule)
-        routes |= {(path, method) for method in rule.methods - _IGNORED_METHODS}
+        path = openapi_path(rule.rule)
+        routes |= {(path, method) for method in rule.methods - IGNORED_METHODS}
     return routes
 
 

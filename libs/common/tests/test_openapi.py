@@ -1,5 +1,6 @@
 """servicekit.openapi on a small app: the document it serves and the checks services run on it."""
 
+import pytest
 from flask import Blueprint, jsonify, request
 from marshmallow import EXCLUDE, Schema, fields
 from servicekit import openapi
@@ -142,3 +143,8 @@ def test_an_answer_that_does_not_fit_the_document_is_named():
     del document["paths"]["/internal/books/{book}/notes"]["post"]["responses"]["401"]
     problems = body_problems(app.test_client(), document, prepare)
     assert "POST /internal/books/{book}/notes: answered 401, which is not documented" in problems
+
+
+def test_an_error_answer_that_is_not_described_is_refused_when_the_view_is_described():
+    with pytest.raises(ValueError, match="418"):
+        openapi.operation(errors=(404, 418))

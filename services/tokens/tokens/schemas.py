@@ -1,6 +1,21 @@
-"""Marshmallow schemas of the tokens service's internal HTTP API."""
+"""Marshmallow schemas of the tokens service's internal HTTP API; the OpenAPI document at
+/openapi.json is generated from them, so their docstrings and descriptions are what callers read.
+The answers are what the gateway and the settings service read: keep their JSON as it is."""
 
 from marshmallow import EXCLUDE, Schema, fields, validate
+
+from tokens.domain import authorization as auth
+from tokens.domain.connection import (
+    CONNECTED,
+    DEGRADED,
+    LEGACY,
+    NEEDS_REAUTHORIZATION,
+    OAUTH,
+    OK,
+    REFRESHING,
+    REVOKED,
+    SERVICE,
+)
 
 
 class _In(Schema):
@@ -9,94 +24,177 @@ class _In(Schema):
 
 
 _short = validate.Length(min=1, max=200)
+_user = {"description": "The person who acts, as the auth service names them.", "example": "7"}
+_session = {
+    "description": "A reference to the person's session; only its hash is kept.",
+    "example": "session-ref-7",
+}
 
 
 class StartConnectIn(_In):
-    user_id = fields.String(required=True, validate=_short)
-    session_ref = fields.String(required=True, validate=_short)
+    """Who starts "Ny Token"; the authorize URL is bound to them, their session and the org."""
+
+    user_id = fields.String(required=True, validate=_short, metadata=_user)
+    session_ref = fields.String(required=True, validate=_short, metadata=_session)
     account_type = fields.String(
-        load_default=None, allow_none=True, validate=validate.OneOf(["", "service"])
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(auth.ACCOUNT_TYPES),
+        metadata={
+            "description": '`"service"` for a service account, `""` for a refresh-token '
+            "connection; left out, the organisation's current kind or FORTNOX_ACCOUNT_TYPE "
+            "decides."
+        },
     )
 
 
 class CallbackIn(_In):
-    state = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
-    code = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
-    error = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    """Fortnox's answer on the redirect URI as the gateway received it, with who received it."""
+
+    state = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=500),
+        metadata={"description": "The `state` of the authorize URL.", "example": "forged-state"},
+    )
+    code = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=2000),
+        metadata={"description": "The authorization code when the person approved."},
+    )
+    error = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "Fortnox's error, e.g. `access_denied` when they refused."},
+    )
     error_description = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=1000)
     )
-    user_id = fields.String(required=True, validate=_short)
-    session_ref = fields.String(required=True, validate=_short)
+    user_id = fields.String(required=True, validate=_short, metadata=_user)
+    session_ref = fields.String(required=True, validate=_short, metadata=_session)
 
 
 class ActorIn(_In):
-    user_id = fields.String(load_default=None, allow_none=True, validate=_short)
+    """Who asks; left out, the audit trail names the calling service."""
+
+    user_id = fields.String(load_default=None, allow_none=True, validate=_short, metadata=_user)
 
 
 class StartConnectOut(Schema):
-    authorize_url = fields.String()
-    expires_at = fields.AwareDateTime()
-    account_type = fields.String()
+    authorize_url = fields.String(
+        metadata={"description": "Fortnox's authorize URL with a new single-use `state`."}
+    )
+    expires_at = fields.AwareDateTime(metadata={"description": "When the `state` expires."})
+    account_type = fields.String(metadata={"enum": list(auth.ACCOUNT_TYPES)})
 
 
 class CompanyOut(Schema):
+    """The Fortnox company, as /3/companyinformation tells it."""
+
     company_name = fields.String(attribute="name")
     organisation_number = fields.String()
-    database_number = fields.String()
+    database_number = fields.String(metadata={"description": "Fortnox's tenant id."})
+
+
+_OUTCOMES = list(auth.MESSAGES)
 
 
 class OutcomeOut(Schema):
-    outcome = fields.String()
-    message = fields.String()
-    org_id = fields.String(allow_none=True)
-    company = fields.Nested(CompanyOut, allow_none=True)
-    reason = fields.Function(lambda outcome: outcome.detail.get("reason"))
+    """How the callback ended: an answer to show, never an error status."""
+
+    outcome = fields.String(metadata={"enum": _OUTCOMES})
+    message = fields.String(metadata={"description": "For people, per outcome."})
+    org_id = fields.String(
+        allow_none=True, metadata={"description": "Null when the state is unknown or missing."}
+    )
+    company = fields.Nested(
+        CompanyOut,
+        allow_none=True,
+        metadata={"description": "The company connected (for `company_mismatch`: the wrong one)."},
+    )
+    reason = fields.Function(
+        lambda outcome: outcome.detail.get("reason"),
+        allow_none=True,
+        metadata={"type": "string", "description": "Why, for `exchange_failed`."},
+    )
+
+
+_KINDS = {"enum": [LEGACY, OAUTH, SERVICE]}
 
 
 class HandOutOut(Schema):
+    """A valid access token for a call to Fortnox. Never the refresh token."""
+
     access_token = fields.String()
-    kind = fields.String()
-    expires_at = fields.AwareDateTime(allow_none=True)
+    kind = fields.String(
+        metadata={**_KINDS, "description": "`legacy`: call with Fortnox's legacy headers."}
+    )
+    expires_at = fields.AwareDateTime(
+        allow_none=True, metadata={"description": "Null for a legacy token (it does not expire)."}
+    )
 
 
 class StatusOut(Schema):
+    """The organisation's Fortnox connection as the settings page shows it; only `org_id`,
+    `state` and `connected` when it never had one."""
+
     org_id = fields.String()
     connected = fields.Boolean()
-    state = fields.String()
-    kind = fields.String()
-    token_type = fields.String()
-    legacy = fields.Boolean()
-    access_token_valid = fields.Boolean()
+    state = fields.String(
+        metadata={"enum": ["not_connected", CONNECTED, NEEDS_REAUTHORIZATION, REVOKED]}
+    )
+    kind = fields.String(metadata=_KINDS)
+    token_type = fields.String(
+        metadata={"enum": ["Access Token", "OAuth"], "description": "As Fortnox names it."}
+    )
+    legacy = fields.Boolean(metadata={"description": 'Show the "Ny Token" notice.'})
+    access_token_valid = fields.Boolean(
+        metadata={"description": "A valid access token can be handed out now (Ja/Nej)."}
+    )
     access_token_expires_at = fields.AwareDateTime(allow_none=True)
     company_name = fields.String(allow_none=True)
     organisation_number = fields.String(allow_none=True)
     database_number = fields.String(allow_none=True)
-    health = fields.String()
+    health = fields.String(
+        metadata={
+            "enum": [OK, REFRESHING, DEGRADED, NEEDS_REAUTHORIZATION, "interrupted"],
+            "description": "`interrupted`: a renewal started and never finished.",
+        }
+    )
     last_refresh_at = fields.AwareDateTime(allow_none=True)
     refresh_token_issued_at = fields.AwareDateTime(allow_none=True)
     last_failure_at = fields.AwareDateTime(allow_none=True)
     last_failure_reason = fields.String(allow_none=True)
     reauthorization_reason = fields.String(allow_none=True)
-    migration_state = fields.String(allow_none=True)
-    scopes = fields.String()
+    migration_state = fields.String(
+        allow_none=True, metadata={"description": "Of the move from the legacy token to OAuth."}
+    )
+    scopes = fields.String(metadata={"description": "Space-separated, as Fortnox granted them."})
 
 
 class CheckOut(Schema):
+    """Whether Fortnox answered /3/companyinformation with a valid token, and why not."""
+
     ok = fields.Boolean()
-    reason = fields.String()
+    reason = fields.String(metadata={"description": "For people."})
     company = fields.Nested(CompanyOut, allow_none=True)
 
 
 class DisconnectOut(Schema):
-    state = fields.String()
+    state = fields.String(metadata={"enum": [REVOKED]})
     revoked_at_fortnox = fields.Boolean()
-    reason = fields.String()
+    reason = fields.String(metadata={"description": "Why it was (not) revoked at Fortnox."})
 
 
 class AuditOut(Schema):
     at = fields.AwareDateTime()
-    actor = fields.String()
+    actor = fields.String(metadata={"description": "`user:<id>`, `service` or a worker's name."})
     action = fields.String()
     outcome = fields.String()
-    detail = fields.Dict()
+    detail = fields.Dict(metadata={"description": "What else happened; never a token."})
+
+
+class AuditTrailOut(Schema):
+    entries = fields.List(fields.Nested(AuditOut), metadata={"description": "Newest first."})

@@ -1,41 +1,16 @@
 """HTTP entry point: `gunicorn 'tokens.entrypoints.api:create_app()'`.
 
-Internal API (every route needs the `X-Internal-Key` header; errors use the platform's shape
-`{"error": {"code", "message", "fields"?}}`; `<org_id>` is the auth service's UUID):
-
-- `POST /internal/organisations/<org_id>/fortnox/connect` `{user_id, session_ref, account_type?}`
-  -> 201 `{authorize_url, expires_at, account_type}`. The URL carries a new single-use `state`
-  (10 minutes, bound to org, user and session). `account_type` is `""` or `"service"`; when left
-  out, the organisation's current kind or FORTNOX_ACCOUNT_TYPE decides.
-- `POST /internal/fortnox/callback` `{state, code?, error?, error_description?, user_id,
-  session_ref}` (the gateway's /fortnox/callback passes Fortnox's query through) -> 200
-  `{outcome, message, org_id, company?, reason?}`; `outcome` is one of `connected`, `upgraded`,
-  `refused` (error=access_denied: the connection is unchanged), `state_missing`,
-  `state_invalid` (unknown, forged, or another user's/session's), `state_expired`,
-  `state_reused`, `exchange_failed` (`reason` says why), `company_mismatch` (`company` is the
-  Fortnox company that was connected; nothing was changed).
-- `GET /internal/organisations/<org_id>/fortnox` -> 200 status: `connected`, `state`
-  (`not_connected`, `connected`, `needs_reauthorization`, `revoked`), `kind` (`legacy`,
-  `oauth`, `service`), `token_type` ("Access Token" for legacy, else "OAuth"), `legacy` (show
-  the "Ny Token" notice), `access_token_valid` (Ja/Nej: a valid token can be handed out now),
-  `company_name`, `organisation_number`, `database_number`, `health` (`ok`, `refreshing`,
-  `degraded`, `needs_reauthorization`, `interrupted`), `last_refresh_at`, `last_failure_at`,
-  `last_failure_reason`, `reauthorization_reason`, `migration_state`, `scopes`.
-- `POST /internal/organisations/<org_id>/fortnox/access-token` -> 200 `{access_token, kind,
-  expires_at}` (never the refresh token; `kind` legacy means Fortnox's legacy headers);
-  404 not_connected, 409 reauthorization_required, 503 temporarily_unavailable + Retry-After.
-- `POST /internal/organisations/<org_id>/fortnox/check` `{user_id?}` -> 200 `{ok, reason,
-  company}` after calling /3/companyinformation.
-- `POST /internal/organisations/<org_id>/fortnox/disconnect` `{user_id?}` -> 200 `{state,
-  revoked_at_fortnox, reason}`; 404 when there is nothing to disconnect.
-- `GET /internal/organisations/<org_id>/fortnox/audit` -> 200 `{entries: [{at, actor, action,
-  outcome, detail}]}` newest first.
+The tokens service holds each organisation's Fortnox connection. Its internal API (every route
+under `/internal` needs the `X-Internal-Key` header; errors use the platform's shape
+`{"error": {"code", "message", "fields"?}}`) is described at `GET /openapi.json`, generated from
+the views below and schemas.py.
 """
 
 import uuid
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, jsonify, request
+from flask import Blueprint, Flask, current_app, request
+from servicekit import openapi
 from servicekit.app import create_service_app, pool_of
 from servicekit.web import ApiError, error_response, on_scrape, require_internal_key
 
@@ -50,6 +25,13 @@ from tokens.handlers import connect, handout, lifecycle
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
+DESCRIPTION = """The tokens service holds each organisation's Fortnox connection: it runs the
+"Ny Token" authorization, keeps the tokens encrypted and renewed, and hands out a valid access
+token to the services that call Fortnox, never the refresh token. Only other services call it,
+with the internal key: the gateway for the customer's Fortnox page, the settings service and the
+apps for tokens. Where the connection is busy or Fortnox cannot renew it right now, the answer is
+503 `temporarily_unavailable` with `Retry-After`."""
+
 # Schemas hold no request state; one instance each serves every request.
 _HANDED_OUT = schemas.HandOutOut()
 _STATUS_OUT = schemas.StatusOut()
@@ -60,6 +42,9 @@ _STATUS = {
     "temporarily_unavailable": 503,
     "invalid_request": 422,
 }
+
+# A malformed organisation id is refused with 422 naming `org_id`.
+ORG = {"org_id": {"format": "uuid", "description": "The organisation (the auth service's id)."}}
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -77,6 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
     on_scrape(app, lambda: observe_connections(pool_of(app)))
     app.register_blueprint(_internal_api(config["INTERNAL_API_KEY"]))
     _register_errors(app)
+    openapi.serve(app, title="Resultat Finans tokens service", description=DESCRIPTION)
     return app
 
 
@@ -97,13 +83,23 @@ def _body(schema):
     return schema.load(request.get_json(silent=True) or {})
 
 
+def _of_org(**described):
+    """An operation on one organisation: its id is a UUID, and a malformed one is a 422."""
+    return openapi.operation(path=ORG, errors=(422, *described.pop("errors", ())), **described)
+
+
 def _internal_api(internal_key: str) -> Blueprint:
     api = Blueprint("internal", __name__, url_prefix="/internal")
     require_internal_key(api, internal_key)
     base = "/organisations/<org_id>/fortnox"
 
     @api.post(base + "/connect")
+    @_of_org(body=schemas.StartConnectIn, responses={201: schemas.StartConnectOut})
     def start_connect(org_id):
+        """Start "Ny Token": Fortnox's authorize URL for the person to approve.
+
+        The URL carries a new single-use `state`, valid 10 minutes and bound to the
+        organisation, the user and their session; the callback must come back with all three."""
         body = _body(schemas.StartConnectIn())
         started = connect.start_connect(
             _svc(), _org(org_id), body["user_id"], body["session_ref"], body["account_type"]
@@ -111,28 +107,56 @@ def _internal_api(internal_key: str) -> Blueprint:
         return schemas.StartConnectOut().dump(started), 201
 
     @api.post("/fortnox/callback")
+    @openapi.operation(
+        body=schemas.CallbackIn, responses={200: schemas.OutcomeOut}, errors=(422, 503)
+    )
     def complete_callback():
+        """Complete "Ny Token" with Fortnox's answer on the redirect URI.
+
+        The gateway's /fortnox/callback passes Fortnox's query through with who received it.
+        Every outcome is a 200 answer: `connected`, `upgraded` (a legacy token replaced),
+        `refused` (the person did not approve; nothing changed), `state_missing`,
+        `state_invalid` (unknown, forged, or another user's or session's), `state_expired`,
+        `state_reused`, `exchange_failed` (`reason` says why) and `company_mismatch` (another
+        Fortnox company than the organisation's; nothing changed)."""
         body = _body(schemas.CallbackIn())
         body.pop("error_description")
         outcome = connect.complete_connect(_svc(), **body)
         return schemas.OutcomeOut().dump(outcome)
 
     @api.get(base)
+    @_of_org(responses={200: schemas.StatusOut})
     def status(org_id):
+        """The organisation's Fortnox connection, as the settings page shows it."""
         return _STATUS_OUT.dump(lifecycle.status(_svc(), _org(org_id)))
 
     @api.post(base + "/access-token")
+    @_of_org(responses={200: schemas.HandOutOut}, errors=(404, 409, 503))
     def access_token(org_id):
+        """Hand out a valid access token, renewed first when it is about to expire.
+
+        Never the refresh token. 404 `not_connected`; 409 `reauthorization_required` (the
+        customer must connect again with "Ny Token"); 503 `temporarily_unavailable` with
+        `Retry-After` when Fortnox cannot renew it right now or the connection is busy."""
         return _HANDED_OUT.dump(handout.hand_out(_svc(), _org(org_id)))
 
     @api.post(base + "/check")
+    @_of_org(body=schemas.ActorIn, responses={200: schemas.CheckOut}, errors=(503,))
     def check(org_id):
+        """Check the connection ("Kontrollera koppling till Fortnox").
+
+        Calls Fortnox's /3/companyinformation with a valid token and keeps the company up to
+        date. A failure is a 200 answer with `ok: false` and a readable `reason`."""
         body = _body(schemas.ActorIn())
         result = lifecycle.check(_svc(), _org(org_id), actor=_actor(body))
         return schemas.CheckOut().dump(result)
 
     @api.post(base + "/disconnect")
+    @_of_org(body=schemas.ActorIn, responses={200: schemas.DisconnectOut}, errors=(404, 503))
     def disconnect(org_id):
+        """Disconnect: revoke the tokens at Fortnox, erase them, publish `token.revoked`.
+
+        404 `not_connected` when there is nothing to disconnect."""
         body = _body(schemas.ActorIn())
         result = lifecycle.disconnect(
             _svc(), _org(org_id), actor=_actor(body), user_id=body["user_id"]
@@ -140,9 +164,11 @@ def _internal_api(internal_key: str) -> Blueprint:
         return schemas.DisconnectOut().dump(result)
 
     @api.get(base + "/audit")
+    @_of_org(responses={200: schemas.AuditTrailOut})
     def audit(org_id):
+        """The connection's audit trail, newest first (at most 200 entries)."""
         entries = _svc().store.audit_trail(_org(org_id))
-        return jsonify(entries=schemas.AuditOut(many=True).dump(entries))
+        return schemas.AuditTrailOut().dump({"entries": entries})
 
     return api
 

@@ -8,6 +8,7 @@ from tokens.adapters.cache import HandoutCache
 from tokens.adapters.crypto import Keyring
 from tokens.adapters.fortnox import FortnoxClient
 from tokens.adapters.repository import ConnectionStore
+from tokens.adapters.schedule import MigrationSchedule
 from tokens.adapters.work import StateStore, WorkQueue
 from tokens.config import require
 from tokens.domain.connection import Policy
@@ -49,4 +50,5 @@ def bootstrap(config: dict, pool: ConnectionPool) -> Services:
         settings=settings,
         policy=policy_from(config),
         cache=HandoutCache(config["HANDOUT_CACHE_SECONDS"]),
+        schedule=MigrationSchedule(pool),
     )

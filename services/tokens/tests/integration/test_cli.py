@@ -64,10 +64,58 @@ def test_import_show_refresh_and_bad_input(run, fortnox_sandbox, connect_org):
     refreshed = run("refresh", connected.org_id)
     assert refreshed.exit_code == 0 and "renewed" in refreshed.output
     assert run("refresh", str(uuid.uuid4())).exit_code == 1
-    assert run("show", "not-a-uuid").exit_code == 2
     assert run("import-legacy", "-", input=f"{org_id},a,b\n").exit_code == 1
+    assert run("import-legacy", "-", input="not-a-uuid,token\n").exit_code == 1
+
+
+def test_migration_is_scheduled_listed_run_and_unscheduled_by_operators(
+    run, fortnox_sandbox, svc, raw
+):
+    tenant = fortnox_sandbox.create_tenant()
+    org_id = str(uuid.uuid4())
+    assert run("import-legacy", "-", input=f"{org_id},{tenant.legacy_token}\n").exit_code == 0
+    dry = run("schedule-migration", "--org", org_id, "--dry-run")
+    assert dry.exit_code == 0 and org_id in dry.output and "would schedule 1" in dry.output
+    assert svc.store.peek(org_id).migration_not_before is None
+    later = run("schedule-migration", "--org", org_id, "--not-before", "2999-01-01T08:00+01:00")
+    assert later.exit_code == 0 and "from 2999-01-01 07:00:00 UTC" in later.output
+    listed = run("scheduled-migrations")
+    assert listed.exit_code == 0 and f"{org_id}" in listed.output
+    not_yet = run("migrate-legacy", "--dry-run")
+    assert not_yet.exit_code == 0 and org_id not in not_yet.output
+    assert run("schedule-migration", "--org", org_id).exit_code == 0  # now
     dry = run("migrate-legacy", "--dry-run")
     assert dry.exit_code == 0 and "would_migrate" in dry.output
+    assert svc.store.peek(org_id).kind == "legacy"
+    shown = run("show", org_id)
+    assert "schedule_migration" in shown.output and "migration_scheduled_for: 2" in shown.output
+    off = run("unschedule-migration", "--org", org_id)
+    assert off.exit_code == 0 and "took 1 connection(s) off" in off.output
+    again = run("unschedule-migration", "--org", org_id)
+    assert again.exit_code == 0 and "was not scheduled" in again.output
+    assert svc.store.peek(org_id).migration_not_before is None
+    assert tenant.legacy_token not in dry.output + shown.output + listed.output
+
+
+@pytest.mark.parametrize(
+    "args, status, message",
+    [
+        (["schedule-migration"], 2, "--org ID"),
+        (["schedule-migration", "--all", "--org", str(uuid.uuid4())], 2, "--org ID"),
+        (["schedule-migration", "--org", "42"], 2, "'42' is not an organisation id"),
+        (["schedule-migration", "--all", "--not-before", "soon"], 2, "not an ISO 8601 time"),
+        (["schedule-migration", "--org", "00000000-0000-4000-8000-00000000dead"], 1, "has no"),
+        (
+            ["unschedule-migration", "--org", "00000000-0000-4000-8000-00000000dead"],
+            1,
+            "no Fortnox",
+        ),
+        (["show", "not-a-uuid"], 2, "is not an organisation id"),
+    ],
+)
+def test_bad_migration_commands_say_why_and_change_nothing(run, args, status, message):
+    result = run(*args)
+    assert result.exit_code == status and message in result.output, result.output
 
 
 def test_rotating_the_key_re_encrypts_every_row(run, tokens_env, connect_org, raw, svc):

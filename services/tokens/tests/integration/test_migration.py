@@ -1,5 +1,6 @@
-"""Legacy migration through /oauth-v1/migrate: success, each failure code, dry run, resume after
-an interruption, and never a tenant migrated twice."""
+"""Legacy migration through /oauth-v1/migrate of connections an operator scheduled: success, each
+failure code, dry run, resume after an interruption, and never a tenant migrated twice.
+(Scheduling itself, and the worker leaving unscheduled ones alone: test_migration_schedule.py.)"""
 
 import sys
 import time
@@ -8,15 +9,17 @@ import uuid
 import pytest
 from tokens.domain.connection import Company
 from tokens.domain.model import ClientRejected
-from tokens.handlers import imports, migration
+from tokens.handlers import imports, migration, schedule
 from tokens.handlers.handout import hand_out
 
 
 def _legacy_org(svc, fortnox_sandbox, tenant=None, token=None):
+    """A legacy connection an operator scheduled for migration now."""
     tenant = tenant or fortnox_sandbox.create_tenant()
     org_id = str(uuid.uuid4())
     company = Company(tenant.company_name, tenant.organization_number, str(tenant.tenant_id))
     imports.import_legacy(svc, org_id, token or tenant.legacy_token, company, actor="test")
+    schedule.schedule(svc, [org_id], None, actor="test", by="tester")
     return org_id, tenant
 
 
@@ -31,7 +34,7 @@ def test_migration_replaces_the_legacy_token_and_publishes_upgraded(
     assert migration.migrate_one(svc, org_id, actor="test") == "migrated"
     connection = svc.store.peek(org_id)
     assert connection.kind == "oauth" and connection.legacy_token is None
-    assert connection.migration_state == "migrated"
+    assert connection.migration_state == "migrated" and connection.migration_not_before is None
     token = hand_out(svc, org_id).access_token
     assert fortnox_sandbox.company_information(token).status_code == 200
     assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 401
@@ -61,6 +64,7 @@ def test_refused_migration_asks_for_ny_token_and_publishes_migration_failed(
     assert migration.migrate_one(svc, org_id, actor="test") == "failed"
     connection = svc.store.peek(org_id)
     assert connection.state == "needs_reauthorization" and connection.migration_state == "failed"
+    assert connection.migration_not_before is None  # nothing left for the migrator to retry
     assert f"({status})" in connection.reauthorization_reason
     failed = helpers.events_of(raw, org_id, "token.migration_failed")
     assert [e["envelope"]["data"]["status"] for e in failed] == [status]
@@ -79,13 +83,15 @@ def test_refused_client_credentials_stop_the_run_and_change_nothing(svc, fortnox
     connection = svc.store.peek(org_id)
     assert connection.kind == "legacy" and connection.state == "connected"
     assert connection.migration_state is None
+    assert connection.migration_not_before is not None  # still scheduled, for a later run
 
 
 def test_dry_run_changes_nothing(svc, fortnox_sandbox):
     org_id, tenant = _legacy_org(svc, fortnox_sandbox)
     counts = migration.migrate_many(svc, [org_id], actor="test", dry_run=True)
     assert counts == {"would_migrate": 1}
-    assert svc.store.peek(org_id).kind == "legacy"
+    connection = svc.store.peek(org_id)
+    assert connection.kind == "legacy" and connection.migration_not_before is not None
     assert _migrations_ok(fortnox_sandbox, tenant.tenant_id) == 0
 
 

@@ -21,10 +21,13 @@ from tokens.domain.errors import LockUnavailable
 from tokens.domain.model import AuditEntry, Company, Event
 
 TOKEN_COLUMNS = ("access_token", "refresh_token", "legacy_token", "revoke_pending_token")
+# Written by their own statements, never by a save: last_used_at by `touch`, the migration
+# schedule by operators (adapters/schedule.py), so a save from an older read cannot undo either.
+_NOT_SAVED = ("last_used_at", "migration_not_before")
 _PLAIN_COLUMNS = tuple(
     f.name
     for f in fields(Connection)
-    if f.name not in TOKEN_COLUMNS + ("org_id", "company", "last_used_at")
+    if f.name not in TOKEN_COLUMNS + ("org_id", "company") + _NOT_SAVED
 )
 _COMPANY_COLUMNS = ("company_name", "organisation_number", "database_number")
 _SAVED = ("org_id",) + TOKEN_COLUMNS + _PLAIN_COLUMNS + _COMPANY_COLUMNS
@@ -32,7 +35,11 @@ _UPSERT = (
     f"INSERT INTO connections ({', '.join(_SAVED)}) VALUES ({', '.join(['%s'] * len(_SAVED))})"
     " ON CONFLICT (org_id) DO UPDATE SET "
     + ", ".join(f"{c} = EXCLUDED.{c}" for c in _SAVED[1:])
-    + ", updated_at = now()"
+    # a schedule lives only as long as the legacy connection: an upgrade, a migration, a
+    # refusal or a disconnect ends it in the same statement
+    + ", migration_not_before = CASE WHEN EXCLUDED.kind = 'legacy'"
+    " AND EXCLUDED.state = 'connected' AND EXCLUDED.legacy_token IS NOT NULL"
+    " THEN connections.migration_not_before END" + ", updated_at = now()"
 )
 
 
@@ -164,7 +171,11 @@ class ConnectionStore:
         if row["database_number"] or row["company_name"]:
             company = Company(*(row[c] or "" for c in _COMPANY_COLUMNS))
         return Connection(
-            org_id=org_id, company=company, last_used_at=row["last_used_at"], **values
+            org_id=org_id,
+            company=company,
+            last_used_at=row["last_used_at"],
+            migration_not_before=row["migration_not_before"],
+            **values,
         )
 
     def _row_values(self, connection: Connection) -> tuple:

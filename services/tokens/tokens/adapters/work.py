@@ -9,6 +9,7 @@ from datetime import datetime
 
 from psycopg_pool import ConnectionPool
 
+from tokens.adapters.schedule import DUE, MIGRATABLE
 from tokens.domain.authorization import PendingAuthorization
 from tokens.domain.connection import Policy
 
@@ -41,26 +42,27 @@ class WorkQueue:
         }
         return self._claim(_DUE, "coalesce(keepalive_at, access_expires_at)", params)
 
-    def claim_legacy(self, limit: int, claim_seconds: float = 120) -> list[str]:
-        where = "kind = 'legacy' AND state = 'connected' AND legacy_token IS NOT NULL" + (
+    def claim_due_migrations(self, limit: int, claim_seconds: float = 120) -> list[str]:
+        """Legacy connections an operator scheduled whose time has come; nothing else."""
+        where = DUE + (
             " AND (claimed_until IS NULL OR claimed_until <= now())"
             " AND (cooldown_until IS NULL OR cooldown_until <= now())"
         )
-        return self._claim(where, "org_id", {"limit": limit, "claim": claim_seconds})
+        order = "migration_not_before, org_id"
+        return self._claim(where, order, {"limit": limit, "claim": claim_seconds})
 
     def count_legacy(self) -> int:
         with self.pool.connection() as conn:
             row = conn.execute(
-                "SELECT count(*) AS n FROM connections"
-                " WHERE kind = 'legacy' AND state = 'connected' AND legacy_token IS NOT NULL"
+                f"SELECT count(*) AS n FROM connections WHERE {MIGRATABLE}"
             ).fetchone()
         return row["n"]
 
-    def legacy_org_ids(self) -> list[str]:
+    def due_migrations(self) -> list[str]:
+        """What the migrator would take now (cool-downs aside), earliest schedule first."""
         with self.pool.connection() as conn:
             rows = conn.execute(
-                "SELECT org_id FROM connections WHERE kind = 'legacy' AND state = 'connected'"
-                " AND legacy_token IS NOT NULL ORDER BY org_id"
+                f"SELECT org_id FROM connections WHERE {DUE} ORDER BY migration_not_before, org_id"
             ).fetchall()
         return [r["org_id"] for r in rows]
 

@@ -55,6 +55,8 @@ class Connection:
     revoke_pending_hint: str | None = None
     keepalive_at: datetime | None = None
     last_used_at: datetime | None = None
+    # an operator's schedule: the migrator may migrate this legacy connection from then on
+    migration_not_before: datetime | None = None
 
     # --- questions -------------------------------------------------------------------------
 
@@ -63,6 +65,31 @@ class Connection:
         return self.state == CONNECTED and (
             self.kind == SERVICE or (self.kind == OAUTH and self.refresh_token is not None)
         )
+
+    @property
+    def migratable(self) -> bool:
+        """A legacy token Fortnox's /oauth-v1/migrate could turn into OAuth tokens."""
+        return self.kind == LEGACY and self.state == CONNECTED and self.legacy_token is not None
+
+    def migration_due(self, now: datetime) -> bool:
+        """An operator scheduled its migration and the time has come."""
+        return (
+            self.migratable
+            and self.migration_not_before is not None
+            and self.migration_not_before <= now
+        )
+
+    def migration_refusal(self) -> str | None:
+        """Why an operator cannot schedule its migration (None: they can)."""
+        if self.migratable:
+            return None
+        if self.state == NEEDS_REAUTHORIZATION:
+            return f'needs re-authorization, which only "Ny Token" gives ({self.reauthorization_reason})'
+        if self.state == REVOKED:
+            return "is disconnected"
+        if self.kind != LEGACY:
+            return f"already uses OAuth ({self.kind}): nothing to migrate"
+        return "has no legacy token"
 
     def access_valid(self, now: datetime, within: timedelta = timedelta(0)) -> bool:
         if self.kind == LEGACY:
@@ -131,6 +158,7 @@ class Connection:
             return []
         self.state = NEEDS_REAUTHORIZATION
         self.health = NEEDS_REAUTHORIZATION
+        self.migration_not_before = None
         self.refresh_started_at = None
         self.reauthorization_reason = reason
         self.last_failure_at = now
@@ -156,6 +184,7 @@ class Connection:
         self.kind = kind
         self.tenant_id = tenant_id or self.tenant_id
         self.legacy_token = None
+        self.migration_not_before = None
         if kind == SERVICE:
             grant = replace(grant, refresh_token=None)
         self._store_grant(grant, now, policy, rng)
@@ -177,6 +206,7 @@ class Connection:
 
     def erase(self) -> None:
         self.access_token = self.refresh_token = self.legacy_token = None
+        self.migration_not_before = None
         self.revoke_pending_token = self.revoke_pending_hint = None
         self.access_expires_at = self.refresh_issued_at = self.keepalive_at = None
         self.refresh_started_at = None

@@ -5,41 +5,22 @@ non-zero exit status.
 """
 
 import csv
-import sys
-import uuid
 from pathlib import Path
 
 import click
-from servicekit import db
 from servicekit.migrate import migrate as apply_migrations
 
 from tokens import config as service_config
 from tokens.adapters.crypto import KeyringError, new_key
-from tokens.bootstrap import bootstrap
 from tokens.domain.errors import LockUnavailable, TokensError
 from tokens.domain.model import ClientRejected, Company, FortnoxFailure, TemporaryFailure
+from tokens.entrypoints import migration_cli
+from tokens.entrypoints.operator import ORG_ID, services, utc
 from tokens.entrypoints.workers import MIGRATIONS
-from tokens.handlers import imports, lifecycle, migration, renewal
+from tokens.handlers import imports, lifecycle, renewal
 
 DEMO_ORG_ID = "00000000-0000-4000-8000-000000900232"
 DEMO_COMPANY = Company("Jlmdata AB", "559192-5788", "900232")
-
-
-def _services():
-    config = service_config.load()
-    apply_migrations(config["DATABASE_URL"], MIGRATIONS)
-    try:
-        pool = db.open_pool(config["DATABASE_URL"], max_size=12, name="tokens-cli")
-        return config, bootstrap(config, pool)
-    except (RuntimeError, KeyringError) as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-def _org(value: str) -> str:
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not an organisation id (a UUID)") from None
 
 
 @click.group()
@@ -57,7 +38,7 @@ def migrate() -> None:
 @cli.command("seed-demo")
 def seed_demo() -> None:
     """Import the sandbox's demo legacy token as Jlmdata AB's connection (once)."""
-    config, svc = _services()
+    config, svc = services()
     token_file = Path(config["VAR_DIR"]) / "demo-legacy-token"
     if svc.store.peek(DEMO_ORG_ID) is not None:
         click.echo("tokens: the demo organisation is already connected; nothing to do")
@@ -74,17 +55,18 @@ def seed_demo() -> None:
 
 
 @cli.command()
-@click.argument("org_id")
+@click.argument("org_id", type=ORG_ID)
 @click.option("--limit", default=30, show_default=True, help="audit entries to show")
 def show(org_id: str, limit: int) -> None:
     """Show a connection (never its tokens) and its audit trail."""
-    _config, svc = _services()
-    org_id = _org(org_id)
+    _config, svc = services()
     status = lifecycle.status(svc, org_id)
     if status["state"] == "not_connected":
         raise click.ClickException(f"{org_id} has no Fortnox connection")
     for key, value in status.items():
         click.echo(f"{key:>24}: {'' if value is None else value}")
+    scheduled = svc.store.peek(org_id).migration_not_before
+    click.echo(f"{'migration_scheduled_for':>24}: {utc(scheduled) if scheduled else ''}")
     click.echo("\naudit trail (newest first):")
     for entry in svc.store.audit_trail(org_id, limit):
         detail = " ".join(f"{k}={v}" for k, v in entry["detail"].items())
@@ -99,14 +81,17 @@ def show(org_id: str, limit: int) -> None:
 def import_legacy(csv_file) -> None:
     """Import legacy tokens from CSV rows `org_id,token[,company_name,organisation_number,
     database_number]` (`-` reads standard input). Existing connections are left alone."""
-    _config, svc = _services()
+    _config, svc = services()
     created = kept = 0
     for number, row in enumerate(csv.reader(csv_file), start=1):
         if not row or row[0].strip().lower() in ("org_id", "") or row[0].startswith("#"):
             continue
         if len(row) not in (2, 5):
             raise click.ClickException(f"line {number}: expected 2 or 5 columns, got {len(row)}")
-        org_id = _org(row[0].strip())
+        try:
+            org_id = ORG_ID.convert(row[0].strip(), None, None)
+        except click.BadParameter as exc:
+            raise click.ClickException(f"line {number}: {exc.message}") from None
         company = Company(*(c.strip() for c in row[2:5])) if len(row) == 5 else None
         if imports.import_legacy(svc, org_id, row[1].strip(), company, actor="cli:import-legacy"):
             created += 1
@@ -115,42 +100,10 @@ def import_legacy(csv_file) -> None:
     click.echo(f"tokens: {created} legacy connection(s) imported, {kept} already connected")
 
 
-@cli.command("migrate-legacy")
-@click.option("--dry-run", is_flag=True, help="only count and list what would be migrated")
-@click.option("--concurrency", default=2, show_default=True)
-@click.option("--rate", default=2.0, show_default=True, help="migrations per second at most")
-@click.option("--limit", default=0, help="migrate at most this many (0: all)")
-def migrate_legacy(dry_run: bool, concurrency: int, rate: float, limit: int) -> None:
-    """Migrate legacy tokens through Fortnox's /oauth-v1/migrate (resumable: run it again)."""
-    from tqdm import tqdm
-
-    _config, svc = _services()
-    org_ids = svc.work.legacy_org_ids()
-    if limit:
-        org_ids = org_ids[:limit]
-    with tqdm(total=len(org_ids), unit="tenant", desc="migrate", file=sys.stderr) as bar:
-        try:
-            counts = migration.migrate_many(
-                svc,
-                org_ids,
-                actor="cli:migrate-legacy",
-                concurrency=concurrency,
-                per_second=rate,
-                dry_run=dry_run,
-                on_done=lambda _org_id, _outcome: bar.update(1),
-            )
-        except FortnoxFailure as exc:
-            raise click.ClickException(f"migration stopped: {exc.reason}") from None
-    summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items())) or "nothing"
-    click.echo(f"tokens: {'dry run: ' if dry_run else ''}{summary}")
-    if counts.get(migration.FAILED):
-        click.echo('tokens: failed tenants need "Ny Token"; see `show <org_id>`')
-
-
 @cli.command("rotate-key")
 def rotate_key() -> None:
     """Re-encrypt every stored token under the first key of TOKENS_ENCRYPTION_KEYS."""
-    _config, svc = _services()
+    _config, svc = services()
     org_ids = svc.store.org_ids_not_under(svc.store.keyring.primary_kid)
     try:
         for org_id in org_ids:
@@ -166,11 +119,10 @@ def rotate_key() -> None:
 
 
 @cli.command()
-@click.argument("org_id")
+@click.argument("org_id", type=ORG_ID)
 def refresh(org_id: str) -> None:
     """Re-run a connection's renewal now, cool-down included."""
-    _config, svc = _services()
-    org_id = _org(org_id)
+    _config, svc = services()
     try:
         connection = renewal.renew(svc, org_id, actor="cli:refresh", force=True)
     except LockUnavailable:
@@ -184,12 +136,11 @@ def refresh(org_id: str) -> None:
 
 
 @cli.command("move-to-service-account")
-@click.argument("org_id")
+@click.argument("org_id", type=ORG_ID)
 def move_to_service_account(org_id: str) -> None:
     """Move a refresh-token connection to client credentials once Fortnox has moved the
     customer to a service account (no customer action needed). Changes nothing on failure."""
-    _config, svc = _services()
-    org_id = _org(org_id)
+    _config, svc = services()
     try:
         result = lifecycle.move_to_service_account(svc, org_id, actor="cli:move")
     except TokensError as exc:
@@ -218,6 +169,10 @@ def move_to_service_account(org_id: str) -> None:
 def new_key_command(kid: str) -> None:
     """Print a new `kid:key` entry to put first in TOKENS_ENCRYPTION_KEYS."""
     click.echo(f"{kid}:{new_key()}")
+
+
+for _command in migration_cli.COMMANDS:
+    cli.add_command(_command)
 
 
 if __name__ == "__main__":

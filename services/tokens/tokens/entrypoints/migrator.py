@@ -1,4 +1,8 @@
-"""The legacy-migration worker: `python -m tokens.entrypoints.migrator` (any number of replicas)."""
+"""The legacy-migration worker: `python -m tokens.entrypoints.migrator` (any number of replicas).
+
+It migrates only the legacy connections an operator scheduled (`schedule-migration`) once their
+time has come; every other one waits for its customer's "Ny Token".
+"""
 
 import logging
 
@@ -14,7 +18,7 @@ def main() -> None:
     log = logging.getLogger("tokens.migrator")
 
     def one_pass() -> bool:
-        org_ids = svc.work.claim_legacy(BATCH)
+        org_ids = svc.work.claim_due_migrations(BATCH)
         if not org_ids:
             return False
         try:

@@ -1,6 +1,6 @@
 """Use cases of the tokens service: plain functions over the `Services` they are given.
 
-`Services` names the ports (store, states, work, fortnox, clock, sleep, metrics); bootstrap.py wires the
+`Services` names the ports (store, states, work, fortnox, schedule, clock, sleep, metrics); bootstrap.py wires the
 real adapters, unit tests hand-written fakes.
 """
 
@@ -43,3 +43,4 @@ class Services:
     rng: Any = random
     cache: HandoutCache = field(default_factory=lambda: HandoutCache(0))
     metrics: Any = RECORDER  # adapters.metrics.Recorder: refresh(), handout(), fortnox_call()
+    schedule: Any = None  # adapters.schedule.MigrationSchedule

@@ -109,6 +109,7 @@ def _store(svc: Services, org_id: str, user_id: str, kind: str, grant, company: 
             locked.audit(AuditEntry(actor, "connect", auth.COMPANY_MISMATCH, detail))
             return Outcome(auth.COMPANY_MISMATCH, org_id, company, detail)
         was_legacy = connection is not None and connection.kind == LEGACY
+        scheduled = connection.migration_not_before if connection else None
         connection = connection or Connection(org_id=org_id, kind=kind)
         now = svc.clock()
         tenant_id = company.database_number if kind == SERVICE else None
@@ -122,6 +123,8 @@ def _store(svc: Services, org_id: str, user_id: str, kind: str, grant, company: 
             changes.append(events.connected(connection, user_id))
             outcome = auth.CONNECTED
         detail = {"kind": kind, "database_number": company.database_number}
+        if scheduled is not None:  # the save ends the schedule; the trail says so
+            detail["migration_unscheduled"] = scheduled.isoformat()
         locked.save(connection, changes, AuditEntry(actor, "connect", outcome, detail))
     return Outcome(outcome, org_id, company, detail)
 

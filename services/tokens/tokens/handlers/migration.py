@@ -1,5 +1,6 @@
 """Legacy migration through Fortnox's /oauth-v1/migrate: resumable, idempotent, one at a time
-per tenant, concurrency- and rate-limited.
+per tenant, concurrency- and rate-limited, and only of connections an operator scheduled
+(handlers/schedule.py) once their time has come: customers otherwise upgrade with "Ny Token".
 
 A migration consumes the legacy token at Fortnox at once, so it follows the renewal's rule:
 `migration_state = in_progress` is committed before the call and the new tokens are committed
@@ -12,7 +13,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 from tokens.domain import events
-from tokens.domain.connection import CONNECTED, LEGACY, OAUTH
+from tokens.domain.connection import OAUTH
 from tokens.domain.errors import LockUnavailable
 from tokens.domain.model import (
     AuditEntry,
@@ -36,12 +37,8 @@ def migrate_one(svc: Services, org_id: str, *, actor: str, dry_run: bool = False
     try:
         with svc.store.locked(org_id, wait=False) as locked:
             connection = locked.load()
-            if (
-                connection is None
-                or connection.kind != LEGACY
-                or connection.state != CONNECTED
-                or not connection.legacy_token
-            ):
+            # only an operator's schedule decides; it may have been lifted since the claim
+            if connection is None or not connection.migration_due(svc.clock()):
                 return SKIPPED
             if dry_run:
                 return WOULD_MIGRATE

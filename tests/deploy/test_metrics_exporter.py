@@ -36,7 +36,7 @@ def test_exporter_serves_what_a_worker_process_counted(tmp_path):
             try:
                 body = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=2).text
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet
                 time.sleep(0.05)
         assert (
             'consumer_events_dead_lettered_total{consumer="settings",reason="handler_failed",'

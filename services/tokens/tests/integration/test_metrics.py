@@ -33,17 +33,19 @@ def server(tokens_env, metrics_dir, helpers):
     log = tempfile.NamedTemporaryFile("w+", prefix="tokens-metrics-", suffix=".log")
     process = helpers.spawn(args, env, log)
     base_url = f"http://127.0.0.1:{port}"
-    for _ in range(600):  # until it listens; nothing below depends on how long that took
-        if process.poll() is not None:
-            raise RuntimeError(Path(log.name).read_text()[-3000:])
-        try:
-            requests.get(base_url + "/healthz", timeout=1)
-            break
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    yield base_url, {"X-Internal-Key": tokens_env["INTERNAL_API_KEY"]}
-    helpers.stop(process)
-    log.close()
+    try:
+        for _ in range(600):  # until it answers; nothing below depends on how long that took
+            if process.poll() is not None:
+                raise RuntimeError(Path(log.name).read_text()[-3000:])
+            try:
+                requests.get(base_url + "/healthz", timeout=5)
+                break
+            except requests.RequestException:  # not listening yet, or still booting workers
+                time.sleep(0.1)
+        yield base_url, {"X-Internal-Key": tokens_env["INTERNAL_API_KEY"]}
+    finally:
+        helpers.stop(process)
+        log.close()
 
 
 def _samples(base_url: str) -> dict:

@@ -4,6 +4,11 @@
 databases, its own exchange and a real SMTP sink, loads the demo data and stops it all at the
 end. Each process's output goes to a log file (`platform.logs()` reads them all).
 
+`make_platform` (per test) builds a Platform of some of the services, scaled (several gunicorn
+masters per service, workers per master, copies of each worker process) and with environment of
+the test's own (e.g. the `fortnox_sandbox` fixture's FORTNOX_* instead of a sandbox of its own);
+the test prepares what it needs, calls `.start()`, and the fixture stops it all at the end.
+
 Adding a service: append a ServiceSpec to SERVICES (its env, database and seed come along).
 """
 
@@ -14,7 +19,7 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -80,10 +85,38 @@ SERVICES = [
 ]
 
 
+@dataclass(frozen=True)
+class Scale:
+    """How many of each process a platform runs. `instances`: gunicorn masters per service name
+    (each on a port of its own), `web_workers`: gunicorn workers per master, `workers`: copies
+    of a worker module; it may name a module of a service that its spec does not run by default
+    (e.g. the refresher), and 0 leaves one out. Unnamed: one of each, as in the local run."""
+
+    instances: dict[str, int] = field(default_factory=dict)
+    web_workers: dict[str, int] = field(default_factory=dict)
+    workers: dict[str, int] = field(default_factory=dict)
+
+    def worker_counts(self, spec: ServiceSpec) -> dict[str, int]:
+        counts = {module: 1 for module in spec.workers}
+        prefix = f"{spec.module}."
+        counts.update({m: n for m, n in self.workers.items() if m.startswith(prefix)})
+        return counts
+
+
 class Platform:
-    def __init__(self, make_database, log_dir: Path, specs: list[ServiceSpec] = SERVICES):
+    def __init__(
+        self,
+        make_database,
+        log_dir: Path,
+        specs: list[ServiceSpec] = SERVICES,
+        *,
+        scale: Scale = Scale(),
+        env: dict | None = None,
+    ):
         self.specs = specs
+        self.scale = scale
         self.log_dir = log_dir
+        self.web_urls: dict[str, list[str]] = {}
         self.mail = MailSink().start()
         self.processes: list[subprocess.Popen] = []
         client_secret = secrets.token_urlsafe(24)  # ours at Fortnox == what the sandbox accepts
@@ -104,17 +137,19 @@ class Platform:
         }
         self.env.pop("PROMETHEUS_MULTIPROC_DIR", None)
         for spec in specs:
-            port = free_port()
-            self.env[spec.port_var] = str(port)
-            self.env[spec.url_var] = f"http://127.0.0.1:{port}"
+            ports = [free_port() for _ in range(scale.instances.get(spec.name, 1))]
+            self.web_urls[spec.name] = [f"http://127.0.0.1:{port}" for port in ports]
+            self.env[spec.port_var] = str(ports[0])
+            self.env[spec.url_var] = self.web_urls[spec.name][0]
             if spec.database_var:
                 self.env[spec.database_var] = make_database(prefix=spec.name)
-        self.env["PUBLIC_BASE_URL"] = self.env["GATEWAY_URL"]
-        self.base_url = self.env["GATEWAY_URL"]
+        self.base_url = self.env.get("GATEWAY_URL", "")
+        self.env["PUBLIC_BASE_URL"] = self.base_url
         if "FORTNOX_AUTH_URL" in self.env and "FORTNOX_SANDBOX_PORT" in self.env:
             self.env["FORTNOX_API_URL"] = self.env["FORTNOX_AUTH_URL"]
             self.env["SANDBOX_REDIRECT_URIS"] = self.base_url + "/fortnox/callback"
             self.env["SANDBOX_CONTROL_ENABLED"] = "true"
+        self.env.update(env or {})
 
     def _spawn(self, name: str, args: list[str]) -> None:
         with open(self.log_dir / f"{name}.log", "ab") as log:  # the child keeps its own copy
@@ -135,26 +170,30 @@ class Platform:
         for spec in self.specs:
             if spec.seed:
                 self._cli(spec, "seed-demo")
-            port = self.env[spec.port_var]
-            self._spawn(
-                spec.name,
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "-c",
-                    "deploy/gunicorn.conf.py",
-                    "-b",
-                    f"127.0.0.1:{port}",
-                    "-w",
-                    "1",
-                    f"{spec.module}.entrypoints.api:create_app()",
-                ],
-            )
-            for worker in spec.workers:
-                self._spawn(worker.rsplit(".", 1)[-1], [sys.executable, "-m", worker])
+            workers = str(self.scale.web_workers.get(spec.name, 1))
+            for number, url in enumerate(self.web_urls[spec.name]):
+                self._spawn(
+                    spec.name if number == 0 else f"{spec.name}-{number + 1}",
+                    [
+                        sys.executable,
+                        "-m",
+                        "gunicorn",
+                        "-c",
+                        "deploy/gunicorn.conf.py",
+                        "-b",
+                        url.removeprefix("http://"),
+                        "-w",
+                        workers,
+                        f"{spec.module}.entrypoints.api:create_app()",
+                    ],
+                )
+            for worker, copies in self.scale.worker_counts(spec).items():
+                for number in range(copies):
+                    name = worker.rsplit(".", 1)[-1] + (f"-{number + 1}" if copies > 1 else "")
+                    self._spawn(name, [sys.executable, "-m", worker])
         for spec in self.specs:
-            self._wait_healthy(self.env[spec.url_var] + "/healthz")
+            for url in self.web_urls[spec.name]:
+                self._wait_healthy(url + "/healthz")
         return self
 
     def _wait_healthy(self, url: str, timeout: float = 60) -> None:
@@ -163,8 +202,8 @@ class Platform:
             try:
                 if requests.get(url, timeout=2).status_code == 200:
                     return
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or its workers still booting
             time.sleep(0.2)
         raise RuntimeError(f"{url} did not become healthy; see {self.log_dir}")
 
@@ -225,6 +264,24 @@ def platform(make_database, tmp_path_factory):
     try:
         yield running.start()
     finally:
+        running.stop()
+
+
+@pytest.fixture
+def make_platform(make_database, tmp_path_factory):
+    """Factory: an unstarted Platform of the named SERVICES (`seed=False` skips their demo
+    data), scaled by Scale's fields as keywords, with `env` over its own; stopped after the test."""
+    made: list[Platform] = []
+
+    def _make(names: list[str], *, env: dict | None = None, seed: bool = True, **scale) -> Platform:
+        specs = [spec if seed else replace(spec, seed=False) for spec in SERVICES]
+        specs = [spec for spec in specs if spec.name in names]
+        log_dir = tmp_path_factory.mktemp("platform-logs")
+        made.append(Platform(make_database, log_dir, specs, scale=Scale(**scale), env=env))
+        return made[-1]
+
+    yield _make
+    for running in made:
         running.stop()
 
 

@@ -82,7 +82,10 @@ def schedule_migration(
         for row in change.rows:
             click.echo(_row(row, _was(row["previous"])))
     if dry_run:
-        click.echo(f"tokens: dry run: would schedule {len(change.rows)} for migration from {when}")
+        click.echo(
+            f"tokens: dry run: would schedule {len(change.rows)} legacy connection(s)"
+            f" for migration from {when}"
+        )
         return
     click.echo(
         f"tokens: {len(change.rows)} legacy connection(s) scheduled for migration from {when}"
@@ -135,9 +138,10 @@ def scheduled_migrations() -> None:
 def migrate_legacy(dry_run: bool, concurrency: int, rate: float, limit: int) -> None:
     """Migrate, in the foreground with a progress bar, the legacy connections whose scheduled
     time has come: the migrator worker's work, at once. Only scheduled ones, because whom to
-    migrate without the customer is an operator's decision that schedule-migration records in
-    the audit trail; this command never migrates a customer nobody chose. To migrate some now:
-    `schedule-migration --org ID`, then this. Resumable and idempotent: run it again."""
+    migrate without the customer is an operator's decision, recorded with its audit trail by
+    scheduling; this never migrates a customer nobody chose. To migrate some now, schedule them
+    (without a time: now), then run this. Resumable and idempotent: run it again. Exit status
+    1 when Fortnox refused a tenant (it now needs "Ny Token") or stopped the run."""
     from tqdm import tqdm
 
     _config, svc = services()
@@ -145,7 +149,7 @@ def migrate_legacy(dry_run: bool, concurrency: int, rate: float, limit: int) -> 
     if limit:
         org_ids = org_ids[:limit]
     if not org_ids:
-        click.echo("tokens: no scheduled migration is due; see `scheduled-migrations`")
+        click.echo("tokens: no scheduled migration is due; nothing to do")
         return
     with tqdm(total=len(org_ids), unit="tenant", desc="migrate", file=sys.stderr) as bar:
         try:
@@ -163,8 +167,10 @@ def migrate_legacy(dry_run: bool, concurrency: int, rate: float, limit: int) -> 
     summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items())) or "nothing"
     click.echo(f"tokens: {'dry run: ' if dry_run else ''}{summary}")
     if counts.get(migration.FAILED):
-        click.echo('tokens: failed tenants need "Ny Token"; see `show <org_id>`')
-        raise SystemExit(1)
+        raise click.ClickException(
+            f'{counts[migration.FAILED]} tenant(s) refused by Fortnox now need "Ny Token";'
+            " their audit trails say why"
+        )
 
 
 COMMANDS = (schedule_migration, unschedule_migration, scheduled_migrations, migrate_legacy)

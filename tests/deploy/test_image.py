@@ -79,7 +79,7 @@ def test_build_context_holds_every_file_the_install_needs_and_no_local_state():
     needed += [
         f
         for f in tracked
-        if f.startswith(("libs/common/servicekit/", "services/")) and "/tests/" not in f
+        if f.startswith(("libs/common/servicekit/", "services/", "tools/")) and "/tests/" not in f
     ]
     assert [f for f in needed if not in_context(f, rules)] == []
     for local in (

@@ -155,9 +155,9 @@ def replay_letters(args, queue: str) -> None:
 COMMANDS = {"list": list_letters, "peek": peek_letters, "replay": replay_letters}
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(prog: str = "python -m servicekit.events.dlq") -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m servicekit.events.dlq",
+        prog=prog,
         description=__doc__.split("\n\n")[0],
         epilog=__doc__.split("\n\n", 2)[2],
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -181,8 +181,9 @@ def _positive(value: str) -> int:
     return number
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    """Run the command; `prog` names it in help and usage when another tool (rfadmin) calls it."""
+    args = (parser(prog) if prog else parser()).parse_args(argv)
     args.amqp_url = args.amqp_url or env.get("AMQP_URL")
     args.exchange = args.exchange or env.get("EVENTS_EXCHANGE")
     args.ids = set(args.ids) if args.ids else None

@@ -1,0 +1,1 @@
+"""rfadmin: the operators' command line of the Resultat Finans platform."""

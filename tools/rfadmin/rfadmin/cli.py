@@ -1,0 +1,103 @@
+"""`rfadmin`: the operators' one entry point, made of the services' own commands (the same
+click commands as `python -m tokens.entrypoints.cli`, the same dead-letter command as
+`python -m servicekit.events.dlq`), so the two can never drift apart.
+
+Configuration comes from the environment, as for every process (`rfadmin config` lists it). On
+a developer machine the secrets `make run` wrote to $RF_VAR_DIR/secrets.env are read as well;
+values already in the environment win. Exit status: 0 done, 1 failed, 2 bad usage.
+"""
+
+import os
+from pathlib import Path
+
+import click
+from servicekit import config as env
+from servicekit.events import dlq_command
+from tokens.entrypoints import cli as tokens_cli
+from tokens.entrypoints import migration_cli
+
+ROOT = Path(__file__).resolve().parents[3]  # the checkout bootstrap.sh installed us from
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def rfadmin() -> None:
+    """Operate the Resultat Finans platform: connections, legacy migration, encryption keys,
+    dead-lettered events, configuration. Never prints a token or a secret."""
+
+
+@rfadmin.group()
+def connection() -> None:
+    """An organisation's Fortnox connection: its state, audit trail and renewal."""
+
+
+connection.add_command(tokens_cli.show, "show")
+connection.add_command(tokens_cli.refresh, "refresh")
+connection.add_command(tokens_cli.import_legacy, "import-legacy")
+connection.add_command(tokens_cli.move_to_service_account, "move-to-service-account")
+
+
+@rfadmin.group()
+def migration() -> None:
+    """Legacy tokens to OAuth without the customer, when an operator decides: schedule whom and
+    from when; the tokens-migrator worker (or `run`, in the foreground) does the rest."""
+
+
+migration.add_command(migration_cli.schedule_migration, "schedule")
+migration.add_command(migration_cli.unschedule_migration, "unschedule")
+migration.add_command(migration_cli.scheduled_migrations, "list")
+migration.add_command(migration_cli.migrate_legacy, "run")
+
+
+@rfadmin.group()
+def keys() -> None:
+    """The token encryption keys (TOKENS_ENCRYPTION_KEYS): make a new one, re-encrypt under it."""
+
+
+keys.add_command(tokens_cli.rotate_key, "rotate")
+keys.add_command(tokens_cli.new_key_command, "new")
+
+
+@rfadmin.command(
+    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+    add_help_option=False,
+)
+@click.pass_context
+def dlq(ctx: click.Context) -> None:
+    """Dead-lettered events of a consumer: list, peek, replay (`rfadmin dlq --help`)."""
+    ctx.exit(dlq_command.main(ctx.args, prog="rfadmin dlq"))
+
+
+@rfadmin.command("config")
+@click.option("--markdown", is_flag=True, help="the reference table of docs/operations.md")
+def config_reference(markdown: bool) -> None:
+    """Every environment variable: its value here, whether that is the default, and what it
+    means. A secret shows only whether it is set; passwords in URLs are masked."""
+    if markdown:
+        click.echo(env.reference_markdown())
+        return
+    for variable in env.VARIABLES:
+        value = os.environ.get(variable.name)
+        if variable.secret:
+            shown = "(set)" if value else "(not set: required where it is used)"
+        elif value is None or value == variable.default:
+            shown = f"{dlq_command.without_password(variable.default)}  (default)"
+        else:
+            shown = dlq_command.without_password(value)
+        click.echo(f"{variable.name}={shown}\n    {variable.help}")
+
+
+def read_local_secrets(environ=os.environ) -> None:
+    """What deploy/env.sh does for the local run: secrets from $RF_VAR_DIR/secrets.env."""
+    var_dir = Path(environ.get("RF_VAR_DIR") or env.get("RF_VAR_DIR", {}))
+    secrets = (var_dir if var_dir.is_absolute() else ROOT / var_dir) / "secrets.env"
+    if not secrets.is_file():
+        return
+    for line in secrets.read_text().splitlines():
+        name, _, value = line.partition("=")
+        if name and value and not environ.get(name):
+            environ[name] = value
+
+
+def main() -> None:
+    read_local_secrets()
+    rfadmin(prog_name="rfadmin")

@@ -34,7 +34,6 @@ from tokens.adapters.repository import lock_key
 
 ROOT = Path(__file__).resolve().parents[2]
 CALLBACK_BASE = "http://127.0.0.1:9"  # the sandbox fixture's registered redirect host
-REMAINING_AFTER_AGING = 90  # seconds: inside the 5-minute refresh margin, far from expiry
 
 EFFECT_LOG = """
 CREATE TABLE scale_effects (
@@ -108,22 +107,25 @@ class Rig:
             capture_output=True,
         )
 
-    def age_if_fresh(self, tokens_db: psycopg.Connection, org_id: str, tenant_id: int):
-        """Move the connection's access token to REMAINING_AFTER_AGING seconds before expiry,
-        at the sandbox and in our copy alike, under the organisation's own lock (so no renewal
-        is half-way); only a token that is not due yet. The seconds moved, or None."""
-        key = lock_key(org_id)
-        tokens_db.execute("SELECT pg_advisory_lock(%s)", (key,))
-        try:
+    def age_if_fresh(
+        self, tokens_db: psycopg.Connection, org_id: str, tenant_id: int, remaining: float
+    ):
+        """Move the connection's access token to `remaining` seconds before expiry, at the
+        sandbox and in our copy alike, under the organisation's own lock (so no renewal is
+        half-way); only a token that is not due and not in a refresher's claim (which lasts 60 s
+        after a renewal: real tokens are never due again that soon). The seconds moved, or None.
+        The lock is the transaction's, so it ends the moment the change shows."""
+        with tokens_db.transaction():
+            tokens_db.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(org_id),))
             row = tokens_db.execute(
                 "SELECT extract(epoch FROM access_expires_at - now())::float AS left"
                 " FROM connections WHERE org_id = %s AND kind = 'oauth' AND state = 'connected'"
-                " AND refresh_started_at IS NULL",
+                " AND refresh_started_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())",
                 (org_id,),
             ).fetchone()
             if row is None or row["left"] < 1200:
                 return None
-            shift = row["left"] - REMAINING_AFTER_AGING
+            shift = row["left"] - remaining
             self.sandbox.control.age(tenant_id, shift)
             tokens_db.execute(
                 "UPDATE connections SET access_expires_at = access_expires_at"
@@ -131,8 +133,6 @@ class Rig:
                 (shift, org_id),
             )
             return shift
-        finally:
-            tokens_db.execute("SELECT pg_advisory_unlock(%s)", (key,))
 
     def rename_and_check(self, org_id: str, tenant_id: int, replica: int) -> dict:
         """The customer renames the company at Fortnox; "Kontrollera koppling" sees it."""

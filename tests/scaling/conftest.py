@@ -215,10 +215,6 @@ def scaled_tokens(make_platform, fortnox_sandbox, amqp_url):
         # threads per web worker and refresher keep this run's peak near 50.
         "WEB_THREADS": "3",
         "TOKENS_REFRESHER_CONCURRENCY": "2",
-        # Off until the tokens service stops re-handing a legacy token from a web process's
-        # cache after "Ny Token" revoked it at Fortnox: with the default (1 s) this test sees
-        # 30-50 such hand-outs per run, each up to 0.6 s after the revocation (reported).
-        "TOKENS_HANDOUT_CACHE_SECONDS": "0",
     }
     platform = make_platform(
         ["tokens", "settings"],

@@ -130,6 +130,19 @@ def test_the_handout_cache_serves_a_fresh_token_briefly_and_never_inside_the_mar
         hand_out(fake_svc, "org")
 
 
+def test_the_handout_cache_never_keeps_a_legacy_token(fake_svc):
+    from tokens.adapters.cache import HandoutCache
+
+    fake_svc.cache = HandoutCache(60.0)
+    legacy = Connection(org_id="org", kind="legacy", legacy_token="legacy-0")
+    with fake_svc.store.locked("org") as locked:
+        locked.save(legacy)
+    assert hand_out(fake_svc, "org").access_token == "legacy-0"
+    fake_svc.store.rows.clear()  # upgraded or migrated elsewhere: the old token is dead
+    with pytest.raises(Exception, match="no Fortnox connection"):
+        hand_out(fake_svc, "org")
+
+
 def test_the_handout_cache_is_dropped_by_a_renewal_in_the_same_process(fake_svc):
     from tokens.adapters.cache import HandoutCache
 

@@ -53,12 +53,11 @@ def _hand_out(svc: Services, org_id: str) -> tuple[HandedOut, str]:
     if connection.state == CONNECTED and not connection.needs_refresh(now, svc.policy):
         if connection.access_valid(now):
             handed = _handed(connection)
-            margin_start = (
-                connection.access_expires_at - svc.policy.refresh_margin
-                if connection.access_expires_at and connection.kind != "legacy"
-                else None
-            )
-            svc.cache.put(org_id, handed, now, margin_start)
+            # A legacy token dies at Fortnox the moment another process upgrades or migrates
+            # it, so only OAuth access tokens (valid until they expire) are kept in memory.
+            if connection.kind != "legacy":
+                margin_start = connection.access_expires_at - svc.policy.refresh_margin
+                svc.cache.put(org_id, handed, now, margin_start)
             return handed, "stored"
     if connection.state != CONNECTED:
         raise ReauthorizationRequired(_why(connection))

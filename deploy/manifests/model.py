@@ -1,10 +1,12 @@
 """What the platform runs, read from the two sources of truth: deploy/Procfile (the processes) and
 servicekit.config.VARIABLES (the environment). Compose and Kubernetes are both written from this."""
 
+import inspect
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from servicekit import config
 from servicekit.config import VARIABLES, Variable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,8 +109,13 @@ def is_credential(v: Variable) -> bool:
 
 
 def package_source(package: str) -> str:
+    """The service's code, with servicekit.config.service_base() where its config starts from it
+    (that reads the broker's URL and the internal key on the service's behalf)."""
     folder = ROOT / "services" / package / package
-    return "\n".join(p.read_text() for p in sorted(folder.rglob("*.py")))
+    source = "\n".join(p.read_text() for p in sorted(folder.rglob("*.py")))
+    if "service_base(" in source:
+        source += inspect.getsource(config.service_base)
+    return source
 
 
 def credentials_of(process: Process) -> list[str]:

@@ -166,6 +166,38 @@ def get_bool(name: str, environ: dict | None = None) -> bool:
     return get(name, environ).strip().lower() in {"1", "true", "yes", "on"}
 
 
+def optional(name: str, environ: dict | None = None) -> str | None:
+    """The value of a documented variable, or None for a secret that is not set."""
+    try:
+        return get(name, environ)
+    except RuntimeError:
+        return None
+
+
+def service_base(service: str, database_variable: str, environ: dict | None = None) -> dict:
+    """What the config of every service with a database and events starts from; its load()
+    adds its own keys. Nothing here is a secret the relay would need: the internal key may be
+    missing (None); what serves or calls the internal API insists on it with require()."""
+    return {
+        "SERVICE": service,
+        "DATABASE_URL": get(database_variable, environ),
+        "AMQP_URL": get("AMQP_URL", environ),
+        "EVENTS_EXCHANGE": get("EVENTS_EXCHANGE", environ),
+        "LOG_LEVEL": get("LOG_LEVEL", environ),
+        "INTERNAL_API_KEY": optional("INTERNAL_API_KEY", environ),
+    }
+
+
+def require(config: dict, *names: str) -> None:
+    """Refuse to start without these keys of a service's config (secrets, mostly)."""
+    missing = [name for name in names if not config.get(name)]
+    if missing:
+        raise RuntimeError(
+            f"{config['SERVICE']}: {', '.join(missing)} not configured;"
+            " `make run` creates local secrets"
+        )
+
+
 def snapshot(environ: dict | None = None) -> dict:
     """All variables with values, for a service's create_app(config); secrets may be missing."""
     source = environ if environ is not None else os.environ

@@ -3,9 +3,6 @@
 from servicekit import config as env
 
 _NAMES = (
-    "AMQP_URL",
-    "EVENTS_EXCHANGE",
-    "LOG_LEVEL",
     "PUBLIC_BASE_URL",
     "SMTP_HOST",
     "SMTP_PORT",
@@ -21,9 +18,14 @@ _NAMES = (
 )
 
 
+def base(environ: dict | None = None) -> dict:
+    """What the auth relay reads too: database, broker, exchange, log level; it needs no secret."""
+    return env.service_base("auth", "AUTH_DATABASE_URL", environ)
+
+
 def load(environ: dict | None = None) -> dict:
-    config = {name: env.get(name, environ) for name in _NAMES}
-    config["SERVICE"] = "auth"
-    config["DATABASE_URL"] = env.get("AUTH_DATABASE_URL", environ)
+    config = base(environ)
+    config.update((name, env.get(name, environ)) for name in _NAMES)
+    # Every auth process, its CLI too, insists on the internal key.
     config["INTERNAL_API_KEY"] = env.get("INTERNAL_API_KEY", environ)
     return config

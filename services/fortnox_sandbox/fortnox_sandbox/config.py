@@ -1,15 +1,6 @@
 """The Fortnox sandbox's configuration, read from the documented environment variables."""
 
-import os
-
 from servicekit import config as env
-
-
-def _optional(name: str, environ: dict | None) -> str | None:
-    try:
-        return env.get(name, environ)
-    except RuntimeError:
-        return None
 
 
 def load(environ: dict | None = None) -> dict:
@@ -19,9 +10,9 @@ def load(environ: dict | None = None) -> dict:
         "LOG_LEVEL": env.get("LOG_LEVEL", environ),
         "CLIENT_ID": env.get("FORTNOX_CLIENT_ID", environ),
         # The web app refuses to start without it; the CLI (migrate, seeds) does not need it.
-        "CLIENT_SECRET": _optional("SANDBOX_CLIENT_SECRET", environ),
+        "CLIENT_SECRET": env.optional("SANDBOX_CLIENT_SECRET", environ),
         "REDIRECT_URIS": env.get("SANDBOX_REDIRECT_URIS", environ).split(),
         "CONTROL_ENABLED": env.get_bool("SANDBOX_CONTROL_ENABLED", environ),
         "DEFAULT_SCOPES": env.get("FORTNOX_SCOPES", environ).split(),
-        "VAR_DIR": env.get("RF_VAR_DIR", environ if environ is not None else os.environ),
+        "VAR_DIR": env.get("RF_VAR_DIR", environ),
     }

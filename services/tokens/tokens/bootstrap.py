@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from psycopg_pool import ConnectionPool
+from servicekit import config as env
 
 from tokens.adapters.cache import HandoutCache
 from tokens.adapters.crypto import Keyring
@@ -10,7 +11,6 @@ from tokens.adapters.fortnox import FortnoxClient
 from tokens.adapters.repository import ConnectionStore
 from tokens.adapters.schedule import MigrationSchedule
 from tokens.adapters.work import StateStore, WorkQueue
-from tokens.config import require
 from tokens.domain.connection import Policy
 from tokens.handlers import Services, Settings
 
@@ -25,7 +25,7 @@ def policy_from(config: dict) -> Policy:
 
 
 def bootstrap(config: dict, pool: ConnectionPool) -> Services:
-    require(config, "ENCRYPTION_KEYS")
+    env.require(config, "ENCRYPTION_KEYS")
     fortnox = FortnoxClient(
         config["FORTNOX_AUTH_URL"],
         config["FORTNOX_API_URL"],

@@ -3,27 +3,20 @@
 from servicekit import config as env
 
 
-def _optional(name: str, environ: dict | None) -> str | None:
-    try:
-        return env.get(name, environ)
-    except RuntimeError:
-        return None
+def base(environ: dict | None = None) -> dict:
+    """What the tokens relay reads too: database, broker, exchange, log level; it needs no secret."""
+    return env.service_base("tokens", "TOKENS_DATABASE_URL", environ)
 
 
 def load(environ: dict | None = None) -> dict:
     """Secrets may be missing here (the `migrate` command needs none); bootstrap() insists."""
     return {
-        "SERVICE": "tokens",
-        "DATABASE_URL": env.get("TOKENS_DATABASE_URL", environ),
-        "AMQP_URL": env.get("AMQP_URL", environ),
-        "EVENTS_EXCHANGE": env.get("EVENTS_EXCHANGE", environ),
-        "LOG_LEVEL": env.get("LOG_LEVEL", environ),
-        "INTERNAL_API_KEY": _optional("INTERNAL_API_KEY", environ),
-        "ENCRYPTION_KEYS": _optional("TOKENS_ENCRYPTION_KEYS", environ),
+        **base(environ),
+        "ENCRYPTION_KEYS": env.optional("TOKENS_ENCRYPTION_KEYS", environ),
         "FORTNOX_AUTH_URL": env.get("FORTNOX_AUTH_URL", environ),
         "FORTNOX_API_URL": env.get("FORTNOX_API_URL", environ),
         "FORTNOX_CLIENT_ID": env.get("FORTNOX_CLIENT_ID", environ),
-        "FORTNOX_CLIENT_SECRET": _optional("FORTNOX_CLIENT_SECRET", environ),
+        "FORTNOX_CLIENT_SECRET": env.optional("FORTNOX_CLIENT_SECRET", environ),
         "FORTNOX_SCOPES": env.get("FORTNOX_SCOPES", environ),
         "FORTNOX_ACCOUNT_TYPE": env.get("FORTNOX_ACCOUNT_TYPE", environ).strip(),
         "REDIRECT_URI": env.get("PUBLIC_BASE_URL", environ).rstrip("/") + "/fortnox/callback",
@@ -44,11 +37,3 @@ def load(environ: dict | None = None) -> dict:
         "HANDOUT_CACHE_SECONDS": float(env.get("TOKENS_HANDOUT_CACHE_SECONDS", environ)),
         "VAR_DIR": env.get("RF_VAR_DIR", environ),
     }
-
-
-def require(config: dict, *names: str) -> None:
-    missing = [name for name in names if not config.get(name)]
-    if missing:
-        raise RuntimeError(
-            f"tokens: {', '.join(missing)} not configured; `make run` creates local secrets"
-        )

@@ -10,6 +10,7 @@ from the views and schemas in entrypoints/internal_api.py and schemas.py.
 from pathlib import Path
 
 from flask import Flask
+from servicekit import config as env
 from servicekit import openapi
 from servicekit.app import create_service_app, pool_of
 
@@ -22,7 +23,7 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 def create_app(config: dict | None = None) -> Flask:
     config = config or service_config.load()
-    service_config.require(config, "INTERNAL_API_KEY")
+    env.require(config, "INTERNAL_API_KEY")
     app = create_service_app(
         config["SERVICE"],
         database_url=config["DATABASE_URL"],

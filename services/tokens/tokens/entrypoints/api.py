@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, request
+from servicekit import config as env
 from servicekit import openapi
 from servicekit.app import create_service_app, pool_of
 from servicekit.web import ApiError, error_response, on_scrape, require_internal_key
@@ -18,7 +19,6 @@ from tokens import config as service_config
 from tokens import schemas
 from tokens.adapters.metrics import observe_connections
 from tokens.bootstrap import bootstrap
-from tokens.config import require
 from tokens.domain.errors import LockUnavailable, TemporarilyUnavailable, TokensError
 from tokens.domain.model import FortnoxFailure
 from tokens.handlers import connect, handout, lifecycle
@@ -49,7 +49,7 @@ ORG = {"org_id": {"format": "uuid", "description": "The organisation (the auth s
 
 def create_app(config: dict | None = None) -> Flask:
     config = config or service_config.load()
-    require(config, "INTERNAL_API_KEY", "ENCRYPTION_KEYS", "FORTNOX_CLIENT_SECRET")
+    env.require(config, "INTERNAL_API_KEY", "ENCRYPTION_KEYS", "FORTNOX_CLIENT_SECRET")
     app = create_service_app(
         config["SERVICE"],
         database_url=config["DATABASE_URL"],

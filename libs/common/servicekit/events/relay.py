@@ -13,6 +13,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from functools import partial
 
 import pika
@@ -246,6 +247,20 @@ def relay_options(environ: dict | None = None) -> dict:
         "poll_interval": float(env.get("RELAY_POLL_SECONDS", environ)),
         "retention_days": float(env.get("OUTBOX_RETENTION_DAYS", environ)),
     }
+
+
+def run_service_relay(load_base: Callable[[], dict]) -> None:
+    """The relay of a service's outbox (`python -m <service>.entrypoints.relay`), configured by
+    the service's config base (servicekit.config.service_base): it needs none of its secrets."""
+    config = load_base()
+    setup_logging(f"{config['SERVICE']}-relay", config["LOG_LEVEL"])
+    run_relay(
+        config["SERVICE"],
+        config["DATABASE_URL"],
+        config["AMQP_URL"],
+        config["EVENTS_EXCHANGE"],
+        **relay_options(),
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

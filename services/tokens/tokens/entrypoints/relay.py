@@ -1,22 +1,15 @@
 """The tokens outbox relay: `python -m tokens.entrypoints.relay` (any number of replicas).
 
-It reads only the variables it needs, so it runs without the service's secrets.
+It reads only the base of the service's config, so it runs without the service's secrets.
 """
 
-from servicekit import config as env
-from servicekit.events.relay import relay_options, run_relay
-from servicekit.logs import setup_logging
+from servicekit.events.relay import run_service_relay
+
+from tokens import config as service_config
 
 
 def main() -> None:
-    setup_logging("tokens-relay", env.get("LOG_LEVEL"))
-    run_relay(
-        "tokens",
-        env.get("TOKENS_DATABASE_URL"),
-        env.get("AMQP_URL"),
-        env.get("EVENTS_EXCHANGE"),
-        **relay_options(),
-    )
+    run_service_relay(service_config.base)
 
 
 if __name__ == "__main__":

@@ -135,8 +135,10 @@ def migrating_packages(processes: list[Process]) -> list[str]:
             if p.package
             else None
         )
-        if cli and cli.exists() and "def migrate" in cli.read_text() and p.package not in found:
-            found.append(p.package)
+        # every service's `migrate` is servicekit.migrate.migrate_command()
+        if cli and cli.exists() and "migrate_command(" in cli.read_text():
+            if p.package not in found:
+                found.append(p.package)
     return found
 
 

@@ -6,8 +6,10 @@ wait and then find nothing left to do.
 
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 
+import click
 import psycopg
 
 from servicekit.db import ensure_database
@@ -74,3 +76,15 @@ def _apply(conn: psycopg.Connection, component: str, directory: Path) -> list[st
         applied.append(path.name)
         log.info("migration applied", extra={"migration": path.name, "component": component})
     return applied
+
+
+def migrate_command(name: str, load_config: Callable[[], dict], migrations: Path) -> click.Command:
+    """The `migrate` command of a service's command line; `name` starts its one-line report."""
+
+    @click.command("migrate")
+    def command() -> None:
+        """Create the database if needed and apply pending migrations."""
+        applied = migrate(load_config()["DATABASE_URL"], migrations)
+        click.echo(f"{name}: {len(applied)} migration(s) applied")
+
+    return command

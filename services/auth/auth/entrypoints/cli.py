@@ -3,6 +3,7 @@
 import click
 from servicekit import db
 from servicekit.migrate import migrate as apply_migrations
+from servicekit.migrate import migrate_command
 
 from auth import config as service_config
 from auth.bootstrap import bootstrap
@@ -15,17 +16,13 @@ def cli() -> None:
     pass
 
 
+cli.add_command(migrate_command("auth", service_config.load, MIGRATIONS))
+
+
 def _context():
     config = service_config.load()
     apply_migrations(config["DATABASE_URL"], MIGRATIONS)
     return bootstrap(config, db.open_pool(config["DATABASE_URL"], max_size=2, name="auth-cli"))
-
-
-@cli.command()
-def migrate() -> None:
-    """Create the database if needed and apply pending migrations."""
-    applied = apply_migrations(service_config.load()["DATABASE_URL"], MIGRATIONS)
-    click.echo(f"auth: {len(applied)} migration(s) applied")
 
 
 @cli.command("seed-demo")

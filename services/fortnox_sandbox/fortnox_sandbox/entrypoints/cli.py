@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from servicekit.migrate import migrate as apply_migrations
+from servicekit.migrate import migrate_command
 
 from fortnox_sandbox import config as service_config
 from fortnox_sandbox.entrypoints.api import MIGRATIONS
@@ -35,11 +36,7 @@ def cli() -> None:
     pass
 
 
-@cli.command()
-def migrate() -> None:
-    """Create the database if needed and apply pending migrations."""
-    applied = apply_migrations(service_config.load()["DATABASE_URL"], MIGRATIONS)
-    click.echo(f"fortnox_sandbox: {len(applied)} migration(s) applied")
+cli.add_command(migrate_command("fortnox_sandbox", service_config.load, MIGRATIONS))
 
 
 @cli.command("seed-demo")

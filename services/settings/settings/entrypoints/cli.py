@@ -5,6 +5,7 @@ import uuid
 import click
 from servicekit import db
 from servicekit.migrate import migrate as apply_migrations
+from servicekit.migrate import migrate_command
 
 from settings import config as service_config
 from settings.adapters.tokens import TokensUnavailable
@@ -25,11 +26,7 @@ def cli() -> None:
     pass
 
 
-@cli.command()
-def migrate() -> None:
-    """Create the database if needed and apply pending migrations."""
-    applied = apply_migrations(service_config.load()["DATABASE_URL"], MIGRATIONS)
-    click.echo(f"settings: {len(applied)} migration(s) applied")
+cli.add_command(migrate_command("settings", service_config.load, MIGRATIONS))
 
 
 @cli.command("seed-demo")

@@ -8,7 +8,7 @@ import csv
 from pathlib import Path
 
 import click
-from servicekit.migrate import migrate as apply_migrations
+from servicekit.migrate import migrate_command
 
 from tokens import config as service_config
 from tokens.adapters.crypto import KeyringError, new_key
@@ -28,11 +28,7 @@ def cli() -> None:
     pass
 
 
-@cli.command()
-def migrate() -> None:
-    """Create the database if needed and apply pending migrations."""
-    applied = apply_migrations(service_config.load()["DATABASE_URL"], MIGRATIONS)
-    click.echo(f"tokens: {len(applied)} migration(s) applied")
+cli.add_command(migrate_command("tokens", service_config.load, MIGRATIONS))
 
 
 @cli.command("seed-demo")

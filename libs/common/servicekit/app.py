@@ -34,5 +34,20 @@ def create_service_app(
     return app
 
 
+def create_service_app_from_config(config: dict, migrations: Path | None) -> Flask:
+    """create_service_app() for a service's config (servicekit.config.service_base and the
+    service's own keys): its name, database, broker (none where the config has none) and log
+    level; the whole config goes into app.config."""
+    app = create_service_app(
+        config["SERVICE"],
+        database_url=config["DATABASE_URL"],
+        migrations=migrations,
+        amqp_url=config.get("AMQP_URL"),
+        log_level=config["LOG_LEVEL"],
+    )
+    app.config.update(config)
+    return app
+
+
 def pool_of(app: Flask):
     return app.extensions["db_pool"]

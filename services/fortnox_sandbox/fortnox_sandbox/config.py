@@ -4,6 +4,7 @@ from servicekit import config as env
 
 
 def load(environ: dict | None = None) -> dict:
+    """No broker: the sandbox stands in for Fortnox and has no part in our event bus."""
     return {
         "SERVICE": "fortnox-sandbox",
         "DATABASE_URL": env.get("FORTNOX_SANDBOX_DATABASE_URL", environ),

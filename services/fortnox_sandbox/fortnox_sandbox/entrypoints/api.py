@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, jsonify
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from servicekit.app import create_service_app, pool_of
+from servicekit.app import create_service_app_from_config, pool_of
 
 from fortnox_sandbox import config as service_config
 from fortnox_sandbox.bootstrap import bootstrap
@@ -24,14 +24,7 @@ CSP = (
 
 def create_app(config: dict | None = None) -> Flask:
     config = config or service_config.load()
-    app = create_service_app(
-        config["SERVICE"],
-        database_url=config["DATABASE_URL"],
-        migrations=MIGRATIONS,
-        amqp_url=None,  # the sandbox stands in for Fortnox: it has no part in our event bus
-        log_level=config["LOG_LEVEL"],
-    )
-    app.config.update(config)
+    app = create_service_app_from_config(config, MIGRATIONS)
     sandbox = bootstrap(pool_of(app), config)
     app.extensions["fortnox_sandbox"] = sandbox
     app.secret_key = sandbox.session_key

@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Flask
 from servicekit import config as env
 from servicekit import openapi
-from servicekit.app import create_service_app, pool_of
+from servicekit.app import create_service_app_from_config, pool_of
 
 from settings import config as service_config
 from settings.bootstrap import bootstrap
@@ -24,14 +24,7 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 def create_app(config: dict | None = None) -> Flask:
     config = config or service_config.load()
     env.require(config, "INTERNAL_API_KEY")
-    app = create_service_app(
-        config["SERVICE"],
-        database_url=config["DATABASE_URL"],
-        migrations=MIGRATIONS,
-        amqp_url=config["AMQP_URL"],
-        log_level=config["LOG_LEVEL"],
-    )
-    app.config.update(config)
+    app = create_service_app_from_config(config, MIGRATIONS)
     app.extensions["settings"] = bootstrap(config, pool_of(app))
     app.register_blueprint(build_blueprint(config["INTERNAL_API_KEY"]))
     openapi.serve(app, title="Resultat Finans settings service", description=DESCRIPTION)

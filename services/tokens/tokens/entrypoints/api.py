@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, current_app, request
 from servicekit import config as env
 from servicekit import openapi
-from servicekit.app import create_service_app, pool_of
+from servicekit.app import create_service_app_from_config, pool_of
 from servicekit.web import ApiError, error_response, on_scrape, require_internal_key
 
 from tokens import config as service_config
@@ -50,14 +50,7 @@ ORG = {"org_id": {"format": "uuid", "description": "The organisation (the auth s
 def create_app(config: dict | None = None) -> Flask:
     config = config or service_config.load()
     env.require(config, "INTERNAL_API_KEY", "ENCRYPTION_KEYS", "FORTNOX_CLIENT_SECRET")
-    app = create_service_app(
-        config["SERVICE"],
-        database_url=config["DATABASE_URL"],
-        migrations=MIGRATIONS,
-        amqp_url=config["AMQP_URL"],
-        log_level=config["LOG_LEVEL"],
-    )
-    app.config.update(config)
+    app = create_service_app_from_config(config, MIGRATIONS)
     app.extensions["tokens"] = bootstrap(config, pool_of(app))
     on_scrape(app, lambda: observe_connections(pool_of(app)))
     app.register_blueprint(_internal_api(config["INTERNAL_API_KEY"]))

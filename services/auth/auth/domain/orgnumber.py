@@ -2,19 +2,9 @@
 
 import re
 
+from servicekit.luhn import luhn_valid
+
 _SHAPE = re.compile(r"^(\d{6})-?(\d{4})$")
-
-
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
 
 
 def normalise(raw: str) -> str | None:

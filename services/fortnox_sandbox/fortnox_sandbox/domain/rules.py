@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from servicekit.luhn import luhn_check_digit
+
 CODE_LIFETIME = timedelta(minutes=10)
 ACCESS_TOKEN_SECONDS = 3600
 REFRESH_TOKEN_LIFETIME = timedelta(days=45)
@@ -78,15 +80,7 @@ def parse_scopes(raw: str) -> list[str]:
     return list(dict.fromkeys(scopes))
 
 
-def luhn_check_digit(nine_digits: str) -> int:
-    total = 0
-    for index, char in enumerate(nine_digits):
-        value = int(char) * (2 if index % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return (10 - total % 10) % 10
-
-
 def organization_number(nine_digits: str) -> str:
     """`NNNNNN-NNNN` with the Luhn check digit Swedish organisation numbers carry."""
-    digits = nine_digits + str(luhn_check_digit(nine_digits))
+    digits = nine_digits + luhn_check_digit(nine_digits)
     return f"{digits[:6]}-{digits[6:]}"

@@ -1,31 +1,11 @@
-"""The two check-digit algorithms of Swedish payment numbers (Bankgirot's 10-modul and 11-modul)."""
+"""The two check-digit algorithms of Swedish payment numbers (Bankgirot's 10-modul and 11-modul).
 
+The 10-modul is Luhn, shared with the organisation numbers of the other services.
+"""
 
-def luhn_valid(digits: str) -> bool:
-    """Modulus 10 (Luhn) over every digit, the last being the check digit.
+from servicekit.luhn import luhn_check_digit, luhn_valid
 
-    Bankgirot's "10-modul": weights 2, 1, 2, 1 ... from the digit left of the check digit;
-    products of two digits count as the sum of their digits.
-    """
-    if not digits.isdigit():
-        return False
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2 == 1:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
-
-
-def luhn_check_digit(digits: str) -> str:
-    """The digit that makes `digits + check` pass luhn_valid()."""
-    for candidate in "0123456789":
-        if luhn_valid(digits + candidate):
-            return candidate
-    raise ValueError("not digits")  # unreachable for digit strings
+__all__ = ["luhn_check_digit", "luhn_valid", "mod11_valid"]
 
 
 def mod11_valid(digits: str) -> bool:

@@ -130,6 +130,17 @@ def operation(
     return mark
 
 
+# A route under an organisation: its id, which servicekit.web.valid_org_id checks.
+ORG_ID_PATH = {
+    "org_id": {"format": "uuid", "description": "The organisation (the auth service's id)."}
+}
+
+
+def org_operation(**described):
+    """operation() of a view under an organisation's id: a malformed id is a 422."""
+    return operation(path=ORG_ID_PATH, errors=(422, *described.pop("errors", ())), **described)
+
+
 def serve(app: Flask, *, title: str, description: str = "", version: str = "1.0") -> None:
     """Serve the app's document at /openapi.json, to anyone: it holds no secrets."""
 

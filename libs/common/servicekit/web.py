@@ -4,6 +4,7 @@ import hmac
 import logging
 import os
 import time
+import uuid
 from collections.abc import Callable
 
 from flask import Flask, Response, jsonify, request
@@ -45,6 +46,17 @@ class ApiError(Exception):
         self.code = code
         self.message = message
         self.fields = fields or {}
+
+
+def valid_org_id(org_id: str) -> str:
+    """An organisation id from a route, as a canonical UUID; a malformed one is a 422 naming
+    `org_id` (describe the route with servicekit.openapi.org_operation)."""
+    try:
+        return str(uuid.UUID(org_id))
+    except ValueError:
+        raise ApiError(
+            422, "invalid_input", "The input is not valid.", {"org_id": ["Not a valid UUID."]}
+        ) from None
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):

@@ -6,14 +6,13 @@ under `/internal` needs the `X-Internal-Key` header; errors use the platform's s
 the views below and schemas.py.
 """
 
-import uuid
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, request
 from servicekit import config as env
 from servicekit import openapi
 from servicekit.app import create_service_app_from_config, pool_of
-from servicekit.web import ApiError, error_response, on_scrape, require_internal_key
+from servicekit.web import error_response, on_scrape, require_internal_key, valid_org_id
 
 from tokens import config as service_config
 from tokens import schemas
@@ -43,9 +42,6 @@ _STATUS = {
     "invalid_request": 422,
 }
 
-# A malformed organisation id is refused with 422 naming `org_id`.
-ORG = {"org_id": {"format": "uuid", "description": "The organisation (the auth service's id)."}}
-
 
 def create_app(config: dict | None = None) -> Flask:
     config = config or service_config.load()
@@ -63,22 +59,8 @@ def _svc():
     return current_app.extensions["tokens"]
 
 
-def _org(org_id: str) -> str:
-    try:
-        return str(uuid.UUID(org_id))
-    except ValueError:
-        raise ApiError(
-            422, "invalid_input", "The input is not valid.", {"org_id": ["Not a valid UUID."]}
-        ) from None
-
-
 def _body(schema):
     return schema.load(request.get_json(silent=True) or {})
-
-
-def _of_org(**described):
-    """An operation on one organisation: its id is a UUID, and a malformed one is a 422."""
-    return openapi.operation(path=ORG, errors=(422, *described.pop("errors", ())), **described)
 
 
 def _internal_api(internal_key: str) -> Blueprint:
@@ -87,7 +69,7 @@ def _internal_api(internal_key: str) -> Blueprint:
     base = "/organisations/<org_id>/fortnox"
 
     @api.post(base + "/connect")
-    @_of_org(body=schemas.StartConnectIn, responses={201: schemas.StartConnectOut})
+    @openapi.org_operation(body=schemas.StartConnectIn, responses={201: schemas.StartConnectOut})
     def start_connect(org_id):
         """Start "Ny Token": Fortnox's authorize URL for the person to approve.
 
@@ -95,7 +77,7 @@ def _internal_api(internal_key: str) -> Blueprint:
         organisation, the user and their session; the callback must come back with all three."""
         body = _body(schemas.StartConnectIn())
         started = connect.start_connect(
-            _svc(), _org(org_id), body["user_id"], body["session_ref"], body["account_type"]
+            _svc(), valid_org_id(org_id), body["user_id"], body["session_ref"], body["account_type"]
         )
         return schemas.StartConnectOut().dump(started), 201
 
@@ -118,49 +100,51 @@ def _internal_api(internal_key: str) -> Blueprint:
         return schemas.OutcomeOut().dump(outcome)
 
     @api.get(base)
-    @_of_org(responses={200: schemas.StatusOut})
+    @openapi.org_operation(responses={200: schemas.StatusOut})
     def status(org_id):
         """The organisation's Fortnox connection, as the settings page shows it."""
-        return _STATUS_OUT.dump(lifecycle.status(_svc(), _org(org_id)))
+        return _STATUS_OUT.dump(lifecycle.status(_svc(), valid_org_id(org_id)))
 
     @api.post(base + "/access-token")
-    @_of_org(responses={200: schemas.HandOutOut}, errors=(404, 409, 503))
+    @openapi.org_operation(responses={200: schemas.HandOutOut}, errors=(404, 409, 503))
     def access_token(org_id):
         """Hand out a valid access token, renewed first when it is about to expire.
 
         Never the refresh token. 404 `not_connected`; 409 `reauthorization_required` (the
         customer must connect again with "Ny Token"); 503 `temporarily_unavailable` with
         `Retry-After` when Fortnox cannot renew it right now or the connection is busy."""
-        return _HANDED_OUT.dump(handout.hand_out(_svc(), _org(org_id)))
+        return _HANDED_OUT.dump(handout.hand_out(_svc(), valid_org_id(org_id)))
 
     @api.post(base + "/check")
-    @_of_org(body=schemas.ActorIn, responses={200: schemas.CheckOut}, errors=(503,))
+    @openapi.org_operation(body=schemas.ActorIn, responses={200: schemas.CheckOut}, errors=(503,))
     def check(org_id):
         """Check the connection ("Kontrollera koppling till Fortnox").
 
         Calls Fortnox's /3/companyinformation with a valid token and keeps the company up to
         date. A failure is a 200 answer with `ok: false` and a readable `reason`."""
         body = _body(schemas.ActorIn())
-        result = lifecycle.check(_svc(), _org(org_id), actor=_actor(body))
+        result = lifecycle.check(_svc(), valid_org_id(org_id), actor=_actor(body))
         return schemas.CheckOut().dump(result)
 
     @api.post(base + "/disconnect")
-    @_of_org(body=schemas.ActorIn, responses={200: schemas.DisconnectOut}, errors=(404, 503))
+    @openapi.org_operation(
+        body=schemas.ActorIn, responses={200: schemas.DisconnectOut}, errors=(404, 503)
+    )
     def disconnect(org_id):
         """Disconnect: revoke the tokens at Fortnox, erase them, publish `token.revoked`.
 
         404 `not_connected` when there is nothing to disconnect."""
         body = _body(schemas.ActorIn())
         result = lifecycle.disconnect(
-            _svc(), _org(org_id), actor=_actor(body), user_id=body["user_id"]
+            _svc(), valid_org_id(org_id), actor=_actor(body), user_id=body["user_id"]
         )
         return schemas.DisconnectOut().dump(result)
 
     @api.get(base + "/audit")
-    @_of_org(responses={200: schemas.AuditTrailOut})
+    @openapi.org_operation(responses={200: schemas.AuditTrailOut})
     def audit(org_id):
         """The connection's audit trail, newest first (at most 200 entries)."""
-        entries = _svc().store.audit_trail(_org(org_id))
+        entries = _svc().store.audit_trail(valid_org_id(org_id))
         return schemas.AuditTrailOut().dump({"entries": entries})
 
     return api

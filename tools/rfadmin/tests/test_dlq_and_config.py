@@ -2,16 +2,15 @@
 broker; bad names and a broker that is down answered clearly with status 1; the configuration
 reference without a secret's value."""
 
-import json
 import uuid
-from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pika
 import pytest
 from servicekit.config import VARIABLES, reference_markdown
 from servicekit.events import dlq, topology
-from servicekit.events.harness import delete_queues, wait_for
+from servicekit.events.harness import dead_letter, delete_queues, wait_for
+from servicekit.events.probes import probe_envelope
 
 
 @pytest.fixture
@@ -20,29 +19,8 @@ def dead_letters(amqp_url, exchange_name):
     name = f"test-{uuid.uuid4().hex[:8]}"
     queue = topology.queue_name("settings", name)
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    channel = connection.channel()
-    channel.confirm_delivery()
-    topology.declare_consumer_queue(channel, exchange_name, queue, ["probe.*"], max_deliveries=1)
-    events = [
-        {
-            "id": str(uuid.uuid4()),
-            "type": "probe.recorded",
-            "version": 1,
-            "occurred_at": datetime.now(UTC).isoformat(),
-            "org_id": "org-rfadmin",
-            "correlation_id": "corr-rfadmin",
-            "data": {"seq": seq},
-        }
-        for seq in (1, 2)
-    ]
-    for event in events:
-        properties = pika.BasicProperties(message_id=event["id"], type=event["type"])
-        channel.basic_publish(
-            exchange_name, event["type"], json.dumps(event).encode(), properties, mandatory=True
-        )
-    for _ in events:  # the handler failing: back to the queue, over its delivery limit
-        method, _properties, _body = channel.basic_get(queue)
-        channel.basic_nack(method.delivery_tag, requeue=True)
+    events = [probe_envelope(seq, org_id="org-rfadmin") for seq in (1, 2)]
+    dead_letter(connection.channel(), exchange_name, queue, events)
     connection.close()
     wait_for(lambda: dlq.count(amqp_url, queue) == 2, what="two dead letters")
     yield SimpleNamespace(name=name, queue=queue, ids=[event["id"] for event in events])

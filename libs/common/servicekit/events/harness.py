@@ -4,6 +4,7 @@ Any service's tests may use these with the servicekit.testing fixtures (their ow
 exchange), e.g. `with running_consumer(Consumer(...)):` around the code that publishes.
 """
 
+import json
 import os
 import signal
 import subprocess
@@ -96,6 +97,24 @@ def stop_process(process: subprocess.Popen, timeout: float = 30) -> int:
             process.wait()
             raise AssertionError(f"process {process.pid} ignored SIGTERM") from None
     return process.returncode
+
+
+def dead_letter(channel, exchange: str, queue: str, events: list[dict]) -> None:
+    """Leave `events` in the dead-letter queue of a consumer queue of the test's own, as a
+    handler that fails on them would: the queue (bound to `probe.*`, a delivery limit of 1) is
+    declared, each event published and returned to it once."""
+    channel.confirm_delivery()
+    topology.declare_consumer_queue(channel, exchange, queue, ["probe.*"], max_deliveries=1)
+    for event in events:
+        properties = pika.BasicProperties(
+            message_id=event["id"], type=event["type"], delivery_mode=2
+        )
+        channel.basic_publish(
+            exchange, event["type"], json.dumps(event).encode(), properties, mandatory=True
+        )
+    for _ in events:
+        method, _properties, _body = channel.basic_get(queue)
+        channel.basic_nack(method.delivery_tag, requeue=True)
 
 
 def delete_queues(amqp_url: str, exchange: str, queue: str) -> None:

@@ -4,7 +4,8 @@ The probe database (migrated from probe_migrations/) has the kit's outbox and in
 probe_applied, where the probe handler records every application of an event.
 """
 
-from datetime import timedelta
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -12,6 +13,21 @@ import psycopg
 from servicekit.events.outbox import publish
 
 PROBE_MIGRATIONS = Path(__file__).parent / "probe_migrations"
+
+
+def probe_envelope(seq: int = 1, org_id: str = "org-a", **changes) -> dict:
+    """A probe.recorded envelope as a relay sends it; `changes` replace any of its fields."""
+    envelope = {
+        "id": str(uuid.uuid4()),
+        "type": "probe.recorded",
+        "version": 1,
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "org_id": org_id,
+        "correlation_id": "corr-test",
+        "data": {"seq": seq},
+    }
+    envelope.update(changes)
+    return envelope
 
 
 def record_probe(conn: psycopg.Connection, envelope: dict) -> None:

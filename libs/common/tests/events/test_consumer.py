@@ -3,28 +3,13 @@
 import json
 import threading
 import time
-import uuid
-from datetime import UTC, datetime
 
 import pika
 from prometheus_client import REGISTRY
 from servicekit.events import dlq, probes, topology
 from servicekit.events.harness import running_consumer, wait_for
+from servicekit.events.probes import probe_envelope
 from servicekit.logs import current_correlation_id
-
-
-def probe_envelope(seq: int = 1, org_id: str = "org-a", **changes) -> dict:
-    envelope = {
-        "id": str(uuid.uuid4()),
-        "type": "probe.recorded",
-        "version": 1,
-        "occurred_at": datetime.now(UTC).isoformat(),
-        "org_id": org_id,
-        "correlation_id": "corr-test",
-        "data": {"seq": seq},
-    }
-    envelope.update(changes)
-    return envelope
 
 
 def send(amqp_url: str, exchange: str, body, routing_key: str = "probe.recorded") -> None:

@@ -1,30 +1,17 @@
 """The operators' dead-letter command against the real broker: list, peek, replay, clear errors."""
 
-import json
 import os
 import subprocess
 import sys
 import uuid
-from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pika
 import pytest
 from servicekit.events import dlq, topology
 from servicekit.events.dlq_command import main
-from servicekit.events.harness import delete_queues, wait_for
-
-
-def envelope(seq: int) -> dict:
-    return {
-        "id": str(uuid.uuid4()),
-        "type": "probe.recorded",
-        "version": 1,
-        "occurred_at": datetime.now(UTC).isoformat(),
-        "org_id": "org-a",
-        "correlation_id": "corr-dlq",
-        "data": {"seq": seq},
-    }
+from servicekit.events.harness import dead_letter, delete_queues, wait_for
+from servicekit.events.probes import probe_envelope
 
 
 @pytest.fixture
@@ -35,20 +22,8 @@ def dead_letters(amqp_url, exchange_name):
     queue = topology.queue_name("settings", name)
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
     channel = connection.channel()
-    channel.confirm_delivery()
-    topology.declare_consumer_queue(channel, exchange_name, queue, ["probe.*"], max_deliveries=1)
-    failed = [envelope(1), envelope(2)]
-    for event in failed:
-        channel.basic_publish(
-            exchange_name,
-            "probe.recorded",
-            json.dumps(event).encode(),
-            pika.BasicProperties(message_id=event["id"], type=event["type"], delivery_mode=2),
-            mandatory=True,
-        )
-    for _ in failed:  # a handler failing: returned to the queue, over its delivery limit
-        method, _props, _body = channel.basic_get(queue)
-        channel.basic_nack(method.delivery_tag, requeue=True)
+    failed = [probe_envelope(1), probe_envelope(2)]
+    dead_letter(channel, exchange_name, queue, failed)
     channel.basic_publish(
         topology.dead_letter_exchange(exchange_name),
         topology.dead_letter_queue(queue),

@@ -5,41 +5,13 @@ of the tokens service (HTTP calls from those processes); the sandbox counts refr
 """
 
 import hashlib
-import json
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from tokens.handlers.handout import hand_out
 
-RACER = Path(__file__).with_name("racer.py")
 PROCESSES, THREADS = 4, 14  # 56 concurrent hand-outs
-
-
-def race(tokens_env, tokens_server, org_id: str, tmp_path: Path) -> list[dict]:
-    go = tmp_path / f"go-{org_id}"
-    racers = [
-        subprocess.Popen(
-            [sys.executable, str(RACER), org_id, str(THREADS), str(go), tokens_server.base_url],
-            env={**__import__("os").environ, **tokens_env},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(PROCESSES)
-    ]
-    for racer in racers:
-        line = racer.stdout.readline()
-        assert line.strip() == "ready", racer.stderr.read()[-2000:]
-    go.touch()
-    results = []
-    for racer in racers:
-        out, err = racer.communicate(timeout=120)
-        assert racer.returncode == 0, err[-2000:]
-        results += [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-    return results
 
 
 def _refreshes(fortnox_sandbox, tenant_id) -> int:
@@ -60,13 +32,13 @@ def _assert_one_refresh_one_token(results, before, after, svc, org_id, fortnox_s
 
 
 def test_concurrent_handouts_across_processes_reach_fortnox_with_exactly_one_refresh(
-    svc, connect_org, raw, helpers, fortnox_sandbox, tokens_env, tokens_server, tmp_path
+    svc, connect_org, raw, helpers, fortnox_sandbox, race
 ):
     connected = connect_org()
     org_id, tenant_id = connected.org_id, connected.tenant.tenant_id
     helpers.expire_soon(raw, org_id)
     before = _refreshes(fortnox_sandbox, tenant_id)
-    results = race(tokens_env, tokens_server, org_id, tmp_path)
+    results = race(org_id, PROCESSES, THREADS)
     after = _refreshes(fortnox_sandbox, tenant_id)
     _assert_one_refresh_one_token(results, before, after, svc, org_id, fortnox_sandbox)
     helpers.expire_soon(raw, org_id)  # and it still renews afterwards
@@ -94,16 +66,14 @@ def test_two_refresher_workers_and_concurrent_handouts_still_make_one_refresh(
     raw,
     helpers,
     fortnox_sandbox,
-    tokens_env,
-    tokens_server,
-    tmp_path,
+    race,
     two_refreshers,
 ):
     connected = connect_org()
     org_id, tenant_id = connected.org_id, connected.tenant.tenant_id
     helpers.expire_soon(raw, org_id)
     before = _refreshes(fortnox_sandbox, tenant_id)
-    results = race(tokens_env, tokens_server, org_id, tmp_path)
+    results = race(org_id, PROCESSES, THREADS)
     after = _refreshes(fortnox_sandbox, tenant_id)
     _assert_one_refresh_one_token(results, before, after, svc, org_id, fortnox_sandbox)
     assert all(p.poll() is None for p in two_refreshers)

@@ -1,17 +1,10 @@
 """Service accounts: client credentials with the tenant id, no refresh token to rotate or lose."""
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from tokens.domain.errors import ReauthorizationRequired
 from tokens.domain.model import PermanentFailure
 from tokens.handlers import lifecycle
 from tokens.handlers.handout import hand_out
-
-RACER = Path(__file__).with_name("racer.py")
 
 
 def _grant_calls(fortnox_sandbox, tenant_id) -> dict:
@@ -26,27 +19,6 @@ def _expire_everywhere(fortnox_sandbox, raw, connected):
     )
 
 
-def _race(tokens_env, tokens_server, org_id, tmp_path, processes=4, threads=25) -> list[dict]:
-    go = tmp_path / "go"
-    command = [sys.executable, str(RACER), org_id, str(threads), str(go), tokens_server.base_url]
-    env = {**__import__("os").environ, **tokens_env}
-    racers = [
-        subprocess.Popen(
-            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        for _ in range(processes)
-    ]
-    for racer in racers:
-        assert racer.stdout.readline().strip() == "ready", racer.stderr.read()[-2000:]
-    go.touch()
-    results = []
-    for racer in racers:
-        out, err = racer.communicate(timeout=120)
-        assert racer.returncode == 0, err[-2000:]
-        results += [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-    return results
-
-
 def test_service_account_connection_keeps_no_refresh_token(svc, connect_org, raw):
     connected = connect_org(account_type="service")
     row = raw.execute(
@@ -59,13 +31,13 @@ def test_service_account_connection_keeps_no_refresh_token(svc, connect_org, raw
 
 
 def test_hundred_concurrent_handouts_after_expiry_use_client_credentials_once(
-    svc, connect_org, raw, fortnox_sandbox, tokens_env, tokens_server, tmp_path
+    svc, connect_org, raw, fortnox_sandbox, race
 ):
     connected = connect_org(account_type="service")
     tenant_id = connected.tenant.tenant_id
     _expire_everywhere(fortnox_sandbox, raw, connected)
     before = _grant_calls(fortnox_sandbox, tenant_id)
-    results = _race(tokens_env, tokens_server, connected.org_id, tmp_path)
+    results = race(connected.org_id, processes=4, threads=25)
     after = _grant_calls(fortnox_sandbox, tenant_id)
     assert len(results) == 100 and all(r["ok"] for r in results), results[:3]
     assert len({r["pid"] for r in results}) >= 4

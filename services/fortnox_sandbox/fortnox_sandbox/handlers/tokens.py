@@ -36,10 +36,10 @@ def authenticate_client(sandbox: Sandbox, authorization: str | None) -> str:
 def _issue(
     sandbox: Sandbox,
     conn,
-    *,
     client_id: str,
     tenant_id: int,
     scopes: list[str],
+    *,
     grant_id=None,
     consent_id=None,
     user_id=None,
@@ -69,6 +69,14 @@ def _issue(
         scope=" ".join(scopes), expires_in=rules.ACCESS_TOKEN_SECONDS, token_type="bearer"
     )
     return answer
+
+
+def _issue_new_grant(
+    sandbox: Sandbox, conn, client_id: str, tenant_id: int, scopes: list[str], user_id=None
+) -> dict:
+    """A new grant (of an authorization code or a migrated legacy token) and its first tokens."""
+    grant_id = grants.insert_grant(conn, client_id, tenant_id, scopes)
+    return _issue(sandbox, conn, client_id, tenant_id, scopes, grant_id=grant_id, user_id=user_id)
 
 
 def _invalid_grant(sandbox: Sandbox, grant_type: str, tenant_id: int | None, why: str):
@@ -105,15 +113,8 @@ def _exchange_code(sandbox: Sandbox, client_id: str, code: str, redirect_uri: st
             failure = "redirect_uri does not match the authorization request"
         else:
             grants.mark_code_used(conn, row["code_hash"])
-            grant_id = grants.insert_grant(conn, client_id, tenant_id, row["scopes"])
-            answer = _issue(
-                sandbox,
-                conn,
-                client_id=client_id,
-                tenant_id=tenant_id,
-                scopes=row["scopes"],
-                grant_id=grant_id,
-                user_id=row["user_id"],
+            answer = _issue_new_grant(
+                sandbox, conn, client_id, tenant_id, row["scopes"], row["user_id"]
             )
     sandbox.count("token_calls", tenant_id, "authorization_code")
     if failure:
@@ -133,12 +134,7 @@ def _refresh(sandbox: Sandbox, client_id: str, refresh_token: str) -> dict:
         else:
             grants.mark_refresh_used(conn, row["token_hash"])
             answer = _issue(
-                sandbox,
-                conn,
-                client_id=client_id,
-                tenant_id=tenant_id,
-                scopes=row["scopes"],
-                grant_id=row["grant_id"],
+                sandbox, conn, client_id, tenant_id, row["scopes"], grant_id=row["grant_id"]
             )
     sandbox.count("token_calls", tenant_id, "refresh_token")
     if failure:
@@ -156,12 +152,7 @@ def _client_credentials(sandbox: Sandbox, client_id: str, tenant_header: str) ->
         consent = grants.active_consent(conn, client_id, tenant_id)
         if consent:
             answer = _issue(
-                sandbox,
-                conn,
-                client_id=client_id,
-                tenant_id=tenant_id,
-                scopes=consent["scopes"],
-                consent_id=consent["id"],
+                sandbox, conn, client_id, tenant_id, consent["scopes"], consent_id=consent["id"]
             )
     sandbox.count("token_calls", tenant_id, "client_credentials")
     if not consent:
@@ -196,15 +187,7 @@ def migrate(sandbox: Sandbox, authorization: str | None, legacy_token: str) -> d
             failure = OAuthError(400, "bad_request", "Could not create JWT")
         else:
             tenants.kill_legacy_token(conn, row["token_hash"])
-            grant_id = grants.insert_grant(conn, client_id, tenant_id, row["scopes"])
-            answer = _issue(
-                sandbox,
-                conn,
-                client_id=client_id,
-                tenant_id=tenant_id,
-                scopes=row["scopes"],
-                grant_id=grant_id,
-            )
+            answer = _issue_new_grant(sandbox, conn, client_id, tenant_id, row["scopes"])
     sandbox.count("migrate_calls", tenant_id, "ok" if failure is None else str(failure.status))
     if failure:
         raise failure

@@ -59,7 +59,14 @@ class Processes:
 
     def __init__(self):
         self.started: list[subprocess.Popen] = []
+        self.databases: list[str] = []
         self.logs = tempfile.mkdtemp(prefix="rf-bench-")
+
+    def database(self, prefix: str) -> str:
+        """A throwaway database, dropped by stop_all()."""
+        url = new_database(prefix)
+        self.databases.append(url)
+        return url
 
     def gunicorn(self, app: str, env: dict, workers: int, name: str, conf=True) -> str:
         port = free_port()
@@ -89,6 +96,10 @@ class Processes:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+        from servicekit import db
+
+        for url in self.databases:
+            db.drop_database(url)
 
 
 def wait_healthy(url: str, path: str | None) -> None:
@@ -119,7 +130,7 @@ def start_sandbox(procs: Processes, workers: int = 2) -> tuple[str, str, str]:
     from fortnox_sandbox.entrypoints.api import MIGRATIONS
     from servicekit.migrate import migrate
 
-    database = new_database("bench_sandbox")
+    database = procs.database("bench_sandbox")
     migrate(database, MIGRATIONS)
     from fortnox_sandbox.harness.server import CLIENT_ID
 
@@ -264,15 +275,12 @@ def main() -> None:
         help="the tokens service's LOG_LEVEL (the platform's default)",
     )
     options = parser.parse_args()
-    from servicekit import db
-
     procs = Processes()
-    databases = []
     try:
         sandbox = start_sandbox(procs)
-        databases.append(new_database("bench_tokens"))
+        database = procs.database("bench_tokens")
         metrics = tempfile.mkdtemp(prefix="rf-bench-metrics-")
-        env = tokens_env(sandbox, databases[0], options.log_level, PROMETHEUS_MULTIPROC_DIR=metrics)
+        env = tokens_env(sandbox, database, options.log_level, PROMETHEUS_MULTIPROC_DIR=metrics)
         app = "tokens.entrypoints.api:create_app()"
         tokens_url = procs.gunicorn(app, env, options.workers, "tokens")
         forced_env = env | {
@@ -293,8 +301,6 @@ def main() -> None:
         forced["server_p99_ms"] = server_p99_ms(forced_url, route)
     finally:
         procs.stop_all()
-        for url in databases:
-            db.drop_database(url)
     print(
         f"hand-out benchmark: gunicorn -w {options.workers} (deploy/gunicorn.conf.py, gthread),"
         f" load {options.clients} processes x {options.threads} threads, {options.seconds:g} s each,"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from handout import Processes, new_database, start_sandbox, tokens_env  # noqa: E402
+from handout import Processes, start_sandbox, tokens_env  # noqa: E402
 
 
 def main() -> None:
@@ -35,7 +35,7 @@ def main() -> None:
     from tokens.handlers import imports, migration
 
     procs = Processes()
-    database = new_database("bench_refresher")
+    database = procs.database("bench_refresher")
     try:
         sandbox = start_sandbox(procs, workers=2)
         control = SandboxControl(sandbox[0], sandbox[1], sandbox[2])
@@ -96,7 +96,6 @@ def main() -> None:
         pool.close()
     finally:
         procs.stop_all()
-        db.drop_database(database)
     print(f"refresher benchmark: {n} connections against the sandbox (2 gunicorn workers)")
     print(f"  setup (tenants + legacy import):   {setup:7.1f} s")
     print(

@@ -32,7 +32,7 @@ def main() -> None:
     from tokens import config as service_config
     from tokens.bootstrap import bootstrap
     from tokens.entrypoints.workers import MIGRATIONS
-    from tokens.handlers import imports, migration
+    from tokens.handlers import imports, migration, schedule
 
     procs = Processes()
     database = procs.database("bench_refresher")
@@ -61,6 +61,8 @@ def main() -> None:
             )
         setup = time.perf_counter() - started
 
+        # Migration without the customer is an operator's decision: schedule them all for now.
+        schedule.schedule(svc, None, None, actor="bench", by="bench")
         started = time.perf_counter()
         counts = migration.migrate_many(svc, org_ids, actor="bench", concurrency=8, per_second=0)
         migrated = time.perf_counter() - started
@@ -78,7 +80,8 @@ def main() -> None:
             procs.spawn(
                 [sys.executable, "-m", "tokens.entrypoints.refresher"], worker_env, f"refresher-{i}"
             )
-        while True:
+        deadline = time.monotonic() + 1800
+        while time.monotonic() < deadline:
             with pool.connection() as conn:
                 due = conn.execute(
                     "SELECT count(*) AS n FROM connections WHERE state = 'connected'"
@@ -87,6 +90,8 @@ def main() -> None:
             if due == 0:
                 break
             time.sleep(0.2)
+        else:
+            raise SystemExit(f"{due} connections were still due after 30 minutes")
         refreshed = time.perf_counter() - started
         refreshes = control.counters()["refreshes"] - refreshes_before
         with pool.connection() as conn:

@@ -28,10 +28,13 @@ import uuid
 from pathlib import Path
 
 import requests
+from servicekit.callers import VARIABLES as CALLER_VARIABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 CALLBACK = "http://127.0.0.1:9/fortnox/callback"
 PG = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+# Every caller the tokens service knows gets a credential; the load is the backend's.
+BENCH_KEYS = {name: secrets.token_urlsafe(32) for name in CALLER_VARIABLES.values()}
 AMQP = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 
 
@@ -158,7 +161,7 @@ def tokens_env(
         "FORTNOX_API_URL": url,
         "FORTNOX_CLIENT_ID": client_id,
         "FORTNOX_CLIENT_SECRET": secret,
-        "INTERNAL_API_KEY": "bench-internal-key",
+        **BENCH_KEYS,
         "TOKENS_ENCRYPTION_KEYS": f"b1:{base64.b64encode(secrets.token_bytes(32)).decode()}",
         "PUBLIC_BASE_URL": CALLBACK.removesuffix("/fortnox/callback"),
         "LOG_LEVEL": log_level,
@@ -291,7 +294,7 @@ def main() -> None:
         hello_url = procs.gunicorn("handout:hello_app()", {}, options.workers, "hello")
         org_id = connect_one(sandbox, env)
         path = f"/internal/organisations/{org_id}/fortnox/access-token"
-        headers = {"X-Internal-Key": env["INTERNAL_API_KEY"]}
+        headers = {"X-Internal-Key": env["RESULTAT_FINANS_INTERNAL_KEY"]}
         shape = (options.seconds, options.clients, options.threads)
         hello = load(hello_url + "/hello", {}, *shape)
         warm = load(tokens_url + path, headers, *shape)

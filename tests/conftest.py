@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 import requests
 from servicekit.mailsink import MailSink, free_port
+from servicekit.testing import CALLER_KEYS, internal_headers
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -123,7 +124,7 @@ class Platform:
         client_secret = secrets.token_urlsafe(24)  # ours at Fortnox == what the sandbox accepts
         self.env = {
             **os.environ,
-            "INTERNAL_API_KEY": secrets.token_urlsafe(24),
+            **CALLER_KEYS,
             "GATEWAY_SECRET_KEY": secrets.token_urlsafe(24),
             "FORTNOX_CLIENT_SECRET": client_secret,
             "SANDBOX_CLIENT_SECRET": client_secret,
@@ -212,9 +213,9 @@ class Platform:
         return self.base_url + path
 
     def internal(self, service: str, method: str, path: str, **kwargs) -> requests.Response:
-        """A call to a service's internal API, as the gateway makes it."""
+        """A call to a service's internal API, by the caller its allow-list lets call the path."""
         url = self.env[f"{service.upper()}_URL"] + path
-        headers = {"X-Internal-Key": self.env["INTERNAL_API_KEY"]}
+        headers = internal_headers(path)
         return requests.request(method, url, headers=headers, timeout=30, **kwargs)
 
     def reset_demo_fortnox(self) -> None:

@@ -26,6 +26,7 @@ from servicekit.broker import declare_exchange
 from servicekit.events import topology
 from servicekit.events.harness import wait_for
 from servicekit.migrate import migrate
+from servicekit.testing import internal_headers
 from settings.domain.checksums import luhn_check_digit
 from settings.entrypoints.api import MIGRATIONS as SETTINGS_MIGRATIONS
 from settings.entrypoints.consumer import NAME as CONSUMER_NAME
@@ -78,7 +79,7 @@ class Rig:
         return psycopg.connect(url, row_factory=dict_row, autocommit=True)
 
     def call(self, method: str, url: str, **kwargs) -> requests.Response:
-        headers = {"X-Internal-Key": self.env["INTERNAL_API_KEY"]}
+        headers = internal_headers(url)
         return self.http.request(method, url, headers=headers, timeout=60, **kwargs)
 
     def connect(self, org_id: str, tenant, start: int, finish: int) -> dict:

@@ -1,7 +1,7 @@
 """A load process of the scaling test: `python handout_load.py SECONDS REQUESTS THREADS GO_FILE`.
 
 Environment: LOAD_URLS (the tokens replicas' base URLs, space-separated), LOAD_ORGS (the
-organisation ids, space-separated) and INTERNAL_API_KEY. It warms up, prints `ready`, waits for
+organisation ids, space-separated) and RESULTAT_FINANS_INTERNAL_KEY. It warms up, prints `ready`, waits for
 GO_FILE, then THREADS threads ask for hand-outs, each organisation after the other (from a
 shuffled start) on the replicas in turn, until SECONDS have passed or REQUESTS were sent.
 
@@ -41,7 +41,7 @@ def main() -> None:
     )
     urls = os.environ["LOAD_URLS"].split()
     orgs = os.environ["LOAD_ORGS"].split()
-    key = os.environ["INTERNAL_API_KEY"]
+    key = os.environ["RESULTAT_FINANS_INTERNAL_KEY"]
     sent = count()
     results: list[dict] = []
     lock = threading.Lock()

@@ -50,7 +50,27 @@ VARIABLES = [
     Variable("TOKENS_PORT", "8082", "port of the tokens service"),
     Variable("SETTINGS_PORT", "8083", "port of the settings service"),
     Variable("FORTNOX_SANDBOX_PORT", "8090", "port of the Fortnox sandbox"),
-    Variable("INTERNAL_API_KEY", None, "credential services present to each other's APIs", True),
+    # One credential per caller of the internal APIs (servicekit.callers): the caller presents
+    # it, the services it may call check it against their allow-lists.
+    Variable(
+        "GATEWAY_INTERNAL_KEY", None, "the gateway's credential to auth, tokens and settings", True
+    ),
+    Variable("TOKENS_INTERNAL_KEY", None, "the tokens service's credential to auth", True),
+    Variable(
+        "SETTINGS_INTERNAL_KEY", None, "the settings service's credential to tokens and auth", True
+    ),
+    Variable(
+        "RESULTAT_FINANS_INTERNAL_KEY",
+        None,
+        "the Resultat Finans backend's credential to tokens: the only one that gets access tokens",
+        True,
+    ),
+    Variable(
+        "OPERATOR_INTERNAL_KEY",
+        None,
+        "operators' credential to tokens (audit trail) and settings (company rebuild)",
+        True,
+    ),
     Variable("SANDBOX_CONTROL_ENABLED", "false", "enable the sandbox's fault-injection API"),
     Variable("SANDBOX_CLIENT_SECRET", None, "client secret the sandbox accepts", True),
     Variable(
@@ -176,15 +196,14 @@ def optional(name: str, environ: dict | None = None) -> str | None:
 
 def service_base(service: str, database_variable: str, environ: dict | None = None) -> dict:
     """What the config of every service with a database and events starts from; its load()
-    adds its own keys. Nothing here is a secret the relay would need: the internal key may be
-    missing (None); what serves or calls the internal API insists on it with require()."""
+    adds its own keys. Nothing here is a secret: what serves or calls an internal API reads its
+    callers' credentials itself (servicekit.callers)."""
     return {
         "SERVICE": service,
         "DATABASE_URL": get(database_variable, environ),
         "AMQP_URL": get("AMQP_URL", environ),
         "EVENTS_EXCHANGE": get("EVENTS_EXCHANGE", environ),
         "LOG_LEVEL": get("LOG_LEVEL", environ),
-        "INTERNAL_API_KEY": optional("INTERNAL_API_KEY", environ),
     }
 
 

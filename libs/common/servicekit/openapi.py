@@ -76,10 +76,14 @@ ERROR_SCHEMA = {
 ERROR_RESPONSES = {
     401: (
         "Unauthorized",
-        "No or a wrong internal key (`unauthorized`), or what the operation names "
+        "No or an unknown caller's credential (`unauthorized`), or what the operation names "
         "(a session that has ended: `session_invalid`; wrong credentials).",
     ),
-    403: ("Forbidden", "The caller may not do this."),
+    403: (
+        "Forbidden",
+        "The caller may not do this: its credential is not on this route's allow-list "
+        "(`caller_not_allowed`), or what the operation names.",
+    ),
     404: ("NotFound", "No such resource (`not_found`)."),
     409: ("Conflict", "The request conflicts with the current state (`conflict`)."),
     410: ("Gone", "A one-time link that is unknown, used or expired (`token_invalid`)."),
@@ -217,7 +221,8 @@ def _add_components(spec: APISpec) -> None:
             "type": "apiKey",
             "in": "header",
             "name": INTERNAL_KEY_HEADER,
-            "description": "The platform's internal credential: only other services call this.",
+            "description": "The calling service's own credential: only other services call "
+            "this, and each route only the callers its service's allow-list names.",
         },
     )
     spec.components.parameter(
@@ -281,6 +286,7 @@ def _responses(described: Operation) -> dict:
         if schema is not None:
             responses[str(status)]["content"] = {"application/json": {"schema": schema}}
     errors = set(described.errors) | ({401} if described.internal or described.session else set())
+    errors |= {403} if described.internal else set()
     for status in sorted(errors):
         responses[str(status)] = ERROR_RESPONSES[status][0]
     return responses

@@ -5,6 +5,7 @@ testcontainers starts throwaway ones. Neither available: the tests error loudly.
 """
 
 import os
+import secrets
 import socket
 import time
 import uuid
@@ -15,12 +16,31 @@ import pika
 import psycopg
 import pytest
 
-from servicekit import db
+from servicekit import callers, db
 from servicekit.events import topology
+from servicekit.http import INTERNAL_KEY_HEADER
 from servicekit.migrate import migrate
 
 LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOCAL_AMQP = "amqp://guest:guest@127.0.0.1:5672/%2F"
+# One credential per caller of the internal APIs for this test run, random like real ones.
+CALLER_KEYS = {variable: secrets.token_urlsafe(32) for variable in callers.VARIABLES.values()}
+
+
+def caller_headers(caller: str) -> dict[str, str]:
+    """The headers a request of this caller (servicekit.callers.VARIABLES) carries in tests."""
+    return {INTERNAL_KEY_HEADER: CALLER_KEYS[callers.VARIABLES[caller]]}
+
+
+def internal_headers(path: str) -> dict[str, str]:
+    """The headers of the caller the allow-lists let call an internal path: the Resultat Finans
+    backend for access tokens, operators for the audit trail and company rebuilds, the gateway
+    for the rest."""
+    if path.endswith("/access-token"):
+        return caller_headers("resultat-finans")
+    if path.endswith(("/audit", "/company/rebuild")):
+        return caller_headers("operator")
+    return caller_headers("gateway")
 
 
 def _answers(url: str, default_port: int, patience: float = 20.0) -> bool:

@@ -1,13 +1,12 @@
-"""What every Flask app of the platform has: error shape, correlation id, health, metrics, internal key."""
+"""What every Flask app of the platform has: error shape, correlation id, health, metrics."""
 
-import hmac
 import logging
 import os
 import time
 import uuid
 from collections.abc import Callable
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify
 from marshmallow import ValidationError
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -20,7 +19,7 @@ from prometheus_client import (
 )
 from werkzeug.exceptions import HTTPException
 
-from servicekit.http import CORRELATION_HEADER, INTERNAL_KEY_HEADER
+from servicekit.http import CORRELATION_HEADER
 from servicekit.logs import correlation_id, new_correlation_id
 
 log = logging.getLogger(__name__)
@@ -188,13 +187,3 @@ def on_scrape(app: Flask, observe: Callable[[], None]) -> None:
     """Call `observe` before /metrics answers: for gauges read from the database at scrape
     time (with multiprocess_mode="mostrecent" so the newest value of any worker wins)."""
     app.extensions.setdefault(_ON_SCRAPE, []).append(observe)
-
-
-def require_internal_key(blueprint, internal_key: str) -> None:
-    """Refuse every request to the blueprint that lacks the internal credential."""
-
-    @blueprint.before_request
-    def _check():
-        presented = request.headers.get(INTERNAL_KEY_HEADER, "")
-        if not hmac.compare_digest(presented.encode(), internal_key.encode()):
-            raise ApiError(401, "unauthorized", "The internal API needs the internal credential.")

@@ -3,7 +3,7 @@
 import pytest
 from flask import Blueprint, jsonify, request
 from marshmallow import EXCLUDE, Schema, fields
-from servicekit import openapi
+from servicekit import callers, openapi
 from servicekit.app import create_service_app
 from servicekit.http import INTERNAL_KEY_HEADER
 from servicekit.openapi_checks import (
@@ -12,9 +12,8 @@ from servicekit.openapi_checks import (
     route_problems,
     validation_problems,
 )
-from servicekit.web import require_internal_key
 
-KEY = "test-key"
+KEY = "test-key-" + "k" * 32
 
 
 class NoteIn(Schema):
@@ -35,7 +34,9 @@ class NoteOut(Schema):
 def _app(*, lenient: bool = False, undocumented: bool = False):
     app = create_service_app("notes", database_url=None, migrations=None, amqp_url=None)
     bp = Blueprint("notes", __name__, url_prefix="/internal/books/<int:book>")
-    require_internal_key(bp, KEY)
+    callers.guard(
+        bp, {"gateway": KEY}, {v: {"gateway"} for v in ("add_note", "get_note", "delete_note")}
+    )
 
     @bp.post("/notes")
     @openapi.operation(body=NoteIn, responses={201: NoteOut}, errors=(404, 422))

@@ -1,5 +1,6 @@
 """The auth service's configuration, read from the documented environment variables."""
 
+from servicekit import callers
 from servicekit import config as env
 
 _NAMES = (
@@ -26,6 +27,8 @@ def base(environ: dict | None = None) -> dict:
 def load(environ: dict | None = None) -> dict:
     config = base(environ)
     config.update((name, env.get(name, environ)) for name in _NAMES)
-    # Every auth process, its CLI too, insists on the internal key.
-    config["INTERNAL_API_KEY"] = env.get("INTERNAL_API_KEY", environ)
+    # The callers of the internal API; the API refuses to start without each one's credential.
+    config["CALLERS"] = callers.read(
+        environ, "GATEWAY_INTERNAL_KEY", "TOKENS_INTERNAL_KEY", "SETTINGS_INTERNAL_KEY"
+    )
     return config

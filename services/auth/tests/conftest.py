@@ -9,8 +9,9 @@ from auth.entrypoints.api import MIGRATIONS, create_app
 from auth.entrypoints.internal_api import SESSION_HEADER
 from auth.handlers import seed
 from servicekit.http import INTERNAL_KEY_HEADER
+from servicekit.testing import CALLER_KEYS
 
-INTERNAL_KEY = "test-internal-key"
+INTERNAL_KEY = CALLER_KEYS["GATEWAY_INTERNAL_KEY"]
 # Cheap argon2 for tests that are not about hashing; the production defaults are tested apart.
 LIGHT_ARGON2 = {"ARGON2_MEMORY_KIB": "1024", "ARGON2_TIME_COST": "1", "ARGON2_PARALLELISM": "1"}
 DEMO_ORG = seed.DEMO_ORG_ID
@@ -70,7 +71,7 @@ def clock():
 def auth_env(make_database, smtp_sink):
     return {
         "AUTH_DATABASE_URL": make_database(MIGRATIONS, prefix="auth"),
-        "INTERNAL_API_KEY": INTERNAL_KEY,
+        **CALLER_KEYS,
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(smtp_sink.port),
         "PUBLIC_BASE_URL": "https://apps.example.se",

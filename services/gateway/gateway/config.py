@@ -1,5 +1,6 @@
 """The gateway's configuration, read from the documented environment variables."""
 
+from servicekit import callers
 from servicekit import config as env
 
 _NAMES = (
@@ -7,7 +8,6 @@ _NAMES = (
     "TOKENS_URL",
     "SETTINGS_URL",
     "PUBLIC_BASE_URL",
-    "AMQP_URL",
     "LOG_LEVEL",
     "FORTNOX_AUTH_URL",
     "SESSION_ABSOLUTE_HOURS",
@@ -17,7 +17,8 @@ _NAMES = (
 def load(environ: dict | None = None) -> dict:
     config = {name: env.get(name, environ) for name in _NAMES}
     config["SERVICE"] = "gateway"
-    config["INTERNAL_API_KEY"] = env.get("INTERNAL_API_KEY", environ)
+    # The gateway's own credential to auth, tokens and settings; no broker credentials.
+    config["OWN_KEY"] = callers.read(environ, "GATEWAY_INTERNAL_KEY")["gateway"]
     config["SECRET_KEY"] = env.get("GATEWAY_SECRET_KEY", environ)
     config["COOKIE_SECURE"] = env.get_bool("COOKIE_SECURE", environ)
     config["TRUSTED_PROXIES"] = int(env.get("GATEWAY_TRUSTED_PROXIES", environ))

@@ -13,9 +13,9 @@ from auth.handlers import seed
 from gateway import config as gateway_config
 from gateway.entrypoints.api import create_app as create_gateway
 from servicekit.mailsink import free_port
+from servicekit.testing import CALLER_KEYS
 from werkzeug.serving import make_server
 
-KEY = "gateway-test-internal-key"
 PASSWORD = seed.DEMO_PASSWORD
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -24,7 +24,7 @@ _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 def auth_service(make_database, smtp_sink):
     env = {
         "AUTH_DATABASE_URL": make_database(MIGRATIONS, prefix="gw_auth"),
-        "INTERNAL_API_KEY": KEY,
+        **CALLER_KEYS,
         "SMTP_PORT": str(smtp_sink.port),
         "PUBLIC_BASE_URL": "https://apps.example.se",
         "LOG_LEVEL": "WARNING",
@@ -46,7 +46,7 @@ def auth_service(make_database, smtp_sink):
 def gateway_env(auth_service, **overrides) -> dict:
     return {
         "AUTH_URL": auth_service.url,
-        "INTERNAL_API_KEY": KEY,
+        **CALLER_KEYS,
         "GATEWAY_SECRET_KEY": "gateway-test-secret",
         "LOG_LEVEL": "WARNING",
         **overrides,

@@ -24,6 +24,6 @@ class SettingsContext:
 
 def bootstrap(config: dict, pool: ConnectionPool, clock: Clock | None = None) -> SettingsContext:
     tokens = None
-    if config.get("INTERNAL_API_KEY"):
-        tokens = TokensStatus(config["TOKENS_URL"], config["INTERNAL_API_KEY"])
+    if config.get("OWN_KEY"):
+        tokens = TokensStatus(config["TOKENS_URL"], config["OWN_KEY"])
     return SettingsContext(pool=pool, tokens=tokens, clock=clock or system_clock)

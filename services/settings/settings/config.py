@@ -1,5 +1,6 @@
 """The settings service's configuration, read from the documented environment variables."""
 
+from servicekit import callers
 from servicekit import config as env
 
 
@@ -9,5 +10,11 @@ def base(environ: dict | None = None) -> dict:
 
 
 def load(environ: dict | None = None) -> dict:
-    """The internal key may be missing here (`migrate` needs none); the API insists on it."""
-    return {**base(environ), "TOKENS_URL": env.get("TOKENS_URL", environ)}
+    """Credentials may be missing here (`migrate` needs none); the API insists on them."""
+    return {
+        **base(environ),
+        "TOKENS_URL": env.get("TOKENS_URL", environ),
+        # Who may call the internal API, and settings' own credential to tokens and auth.
+        "CALLERS": callers.read(environ, "GATEWAY_INTERNAL_KEY", "OPERATOR_INTERNAL_KEY"),
+        "OWN_KEY": callers.read(environ, "SETTINGS_INTERNAL_KEY")["settings"],
+    }

@@ -2,10 +2,11 @@
 
 import pytest
 from servicekit.http import INTERNAL_KEY_HEADER
+from servicekit.testing import CALLER_KEYS
 from settings import config as settings_config
 from settings.entrypoints.api import MIGRATIONS, create_app
 
-INTERNAL_KEY = "test-internal-key"
+INTERNAL_KEY = CALLER_KEYS["GATEWAY_INTERNAL_KEY"]
 
 
 class Api:
@@ -32,7 +33,7 @@ def settings_env(make_database, amqp_url):
     return {
         "SETTINGS_DATABASE_URL": make_database(MIGRATIONS, prefix="t_settings"),
         "AMQP_URL": amqp_url,
-        "INTERNAL_API_KEY": INTERNAL_KEY,
+        **CALLER_KEYS,
         "TOKENS_URL": "http://127.0.0.1:9",
         "LOG_LEVEL": "WARNING",
     }

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from click.testing import CliRunner
+from servicekit.testing import CALLER_KEYS
 from settings.entrypoints.cli import cli
 from settings.handlers import company
 from tokens import config as tokens_config
@@ -26,7 +27,7 @@ def tokens_service(make_database, amqp_url, settings_env):
             {
                 "TOKENS_DATABASE_URL": make_database(TOKENS_MIGRATIONS, prefix="t_tokens"),
                 "AMQP_URL": amqp_url,
-                "INTERNAL_API_KEY": settings_env["INTERNAL_API_KEY"],
+                **CALLER_KEYS,
                 "TOKENS_ENCRYPTION_KEYS": f"k1:{key}",
                 "FORTNOX_CLIENT_SECRET": "unused-here",
                 "FORTNOX_AUTH_URL": "http://127.0.0.1:9",
@@ -74,7 +75,8 @@ def test_rebuild_of_an_organisation_without_fortnox_keeps_nothing(settings_ctx, 
 
 
 def test_rebuild_over_http_answers_503_when_the_tokens_service_is_down(api):
-    response = api.post(f"/internal/organisations/{uuid.uuid4()}/company/rebuild")
+    path = f"/internal/organisations/{uuid.uuid4()}/company/rebuild"
+    response = api.post(path, key=CALLER_KEYS["OPERATOR_INTERNAL_KEY"])
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "tokens_unavailable"
 

@@ -20,6 +20,7 @@ import requests
 from psycopg.rows import dict_row
 from servicekit import db
 from servicekit.migrate import migrate
+from servicekit.testing import CALLER_KEYS, internal_headers
 from tokens import config as service_config
 from tokens.bootstrap import bootstrap
 from tokens.entrypoints.workers import MIGRATIONS
@@ -40,7 +41,7 @@ def tokens_env(fortnox_sandbox, make_database, amqp_url, tmp_path_factory) -> di
         **fortnox_sandbox.env(),
         "TOKENS_DATABASE_URL": database_url,
         "AMQP_URL": amqp_url,
-        "INTERNAL_API_KEY": secrets.token_urlsafe(16),
+        **CALLER_KEYS,
         "TOKENS_ENCRYPTION_KEYS": f"t1:{_key()}",
         "PUBLIC_BASE_URL": CALLBACK_BASE,
         "TOKENS_RETRY_BASE_SECONDS": "0.05",
@@ -142,15 +143,14 @@ def free_port() -> int:
 @dataclass
 class TokensServer:
     base_url: str
-    internal_key: str
     log_path: Path
 
     def post(self, path: str, **kwargs) -> requests.Response:
-        headers = {"X-Internal-Key": self.internal_key}
+        headers = internal_headers(path)
         return requests.post(self.base_url + path, headers=headers, timeout=60, **kwargs)
 
     def get(self, path: str, **kwargs) -> requests.Response:
-        headers = {"X-Internal-Key": self.internal_key}
+        headers = internal_headers(path)
         return requests.get(self.base_url + path, headers=headers, timeout=60, **kwargs)
 
 
@@ -189,7 +189,7 @@ def tokens_server(tokens_env):
                 break
         except requests.RequestException:
             time.sleep(0.1)
-    yield TokensServer(base_url, tokens_env["INTERNAL_API_KEY"], Path(log.name))
+    yield TokensServer(base_url, Path(log.name))
     stop(process)
     log.close()
 

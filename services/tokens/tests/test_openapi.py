@@ -4,7 +4,6 @@ what they answer; the hand-out never documents or gives the refresh token."""
 import uuid
 
 import pytest
-from servicekit.http import INTERNAL_KEY_HEADER
 from servicekit.openapi_checks import (
     Call,
     body_problems,
@@ -12,6 +11,7 @@ from servicekit.openapi_checks import (
     route_problems,
     validation_problems,
 )
+from servicekit.testing import internal_headers
 from tokens.entrypoints.api import create_app
 
 ORG_PATH = "/internal/organisations/{org_id}/fortnox"
@@ -27,11 +27,6 @@ def app(tokens_config):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-@pytest.fixture
-def headers(tokens_config) -> dict:
-    return {INTERNAL_KEY_HEADER: tokens_config["INTERNAL_API_KEY"]}
 
 
 @pytest.fixture
@@ -87,12 +82,12 @@ def test_the_hand_out_documents_no_refresh_token_anywhere(document):
 
 
 def test_each_documented_example_is_accepted_and_each_required_field_is_asked_for(
-    client, document, headers, connect_org
+    client, document, connect_org
 ):
     """Check and disconnect get an organisation connected through the Fortnox sandbox."""
 
     def prepare(method: str, path: str) -> Call:
-        call = Call(headers=headers)
+        call = Call(headers=internal_headers(path))
         if path.startswith(ORG_PATH):
             needs_connection = path.endswith(("/check", "/disconnect"))
             call.path = {"org_id": connect_org().org_id if needs_connection else str(uuid.uuid4())}
@@ -102,14 +97,14 @@ def test_each_documented_example_is_accepted_and_each_required_field_is_asked_fo
 
 
 def test_every_answer_fits_the_document_through_a_connection_s_life(
-    client, document, headers, fortnox_sandbox
+    client, document, fortnox_sandbox
 ):
     """Connect over HTTP, use the connection, disconnect; and an organisation never connected."""
     answers = []
 
     def call(method: str, path: str, org_id: str | None = None, json=None):
         url = path.replace("{org_id}", org_id) if org_id else path
-        answer = client.open(url, method=method, json=json, headers=headers)
+        answer = client.open(url, method=method, json=json, headers=internal_headers(path))
         operation = document["paths"][path][method.lower()]
         assert response_problems(document, operation, f"{method} {path}", answer) == []
         answers.append((method, path.removeprefix(ORG_PATH) or "/", answer.status_code))

@@ -1,5 +1,6 @@
 """The tokens service's configuration, read from the documented environment variables."""
 
+from servicekit import callers
 from servicekit import config as env
 
 
@@ -13,6 +14,14 @@ def load(environ: dict | None = None) -> dict:
     return {
         **base(environ),
         "ENCRYPTION_KEYS": env.optional("TOKENS_ENCRYPTION_KEYS", environ),
+        # Who may call the internal API (the API refuses to start without each credential).
+        "CALLERS": callers.read(
+            environ,
+            "GATEWAY_INTERNAL_KEY",
+            "SETTINGS_INTERNAL_KEY",
+            "RESULTAT_FINANS_INTERNAL_KEY",
+            "OPERATOR_INTERNAL_KEY",
+        ),
         "FORTNOX_AUTH_URL": env.get("FORTNOX_AUTH_URL", environ),
         "FORTNOX_API_URL": env.get("FORTNOX_API_URL", environ),
         "FORTNOX_CLIENT_ID": env.get("FORTNOX_CLIENT_ID", environ),

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
-from servicekit import openapi
+from servicekit import callers, openapi
 from servicekit.app import create_service_app_from_config, pool_of
 
 from auth import config as service_config
@@ -16,9 +16,10 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 def create_app(config: dict | None = None, clock: Clock | None = None) -> Flask:
     """`clock` is the tests' seam for time (session timeouts, link expiry, throttling)."""
     config = config or service_config.load()
+    credentials = callers.check("auth", config["CALLERS"])
     app = create_service_app_from_config(config, MIGRATIONS)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     app.extensions["auth"] = bootstrap(config, pool_of(app), clock)
-    app.register_blueprint(build_blueprint(config["INTERNAL_API_KEY"]))
+    app.register_blueprint(build_blueprint(credentials))
     openapi.serve(app, title="Resultat Finans auth service", description=DESCRIPTION)
     return app

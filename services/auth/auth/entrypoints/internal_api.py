@@ -1,4 +1,5 @@
-"""The auth service's internal HTTP API, called by the gateway with the internal key.
+"""The auth service's internal HTTP API, called by the gateway; tokens and settings resolve the
+session of the person an action is for.
 
 Organisation and account endpoints act for the person whose session token comes in
 `X-Session-Token`: the session is resolved here again, so no caller can act for another
@@ -8,8 +9,8 @@ organisation or user.
 import uuid
 
 from flask import Blueprint, current_app, jsonify, request
-from servicekit import openapi
-from servicekit.web import error_response, require_internal_key
+from servicekit import callers, openapi
+from servicekit.web import error_response
 
 from auth import schemas
 from auth.bootstrap import AuthContext
@@ -19,12 +20,34 @@ from auth.handlers import account, organisation, recovery, sessions, signup
 SESSION_HEADER = openapi.SESSION_HEADER
 LINK_PURPOSES = ("reset", "verify", "invite")
 DESCRIPTION = """The auth service: organisations, their users and roles, log-in and sessions, and
-the mailed links (password reset, e-mail verification, invitation). Only the gateway calls it,
-with the internal key. Organisation and account operations act for the person whose session
+the mailed links (password reset, e-mail verification, invitation). The gateway calls it with its
+own credential; tokens and settings may only resolve a session. Organisation and account operations act for the person whose session
 token comes in `X-Session-Token`: the session is resolved here again."""
 # A malformed id is answered as one that does not exist.
 ORG = {"format": "uuid", "description": "The organisation; the session's own, or 403."}
 ORG_MEMBER = {"org_id": ORG, "user_id": {"format": "uuid", "description": "The member's user."}}
+
+
+_GATEWAY = frozenset({"gateway"})
+# Which caller may call which route (view name -> callers); a route not listed is refused.
+ALLOWED = {
+    "login": _GATEWAY,
+    # tokens and settings check with auth who starts an action in their service
+    "resolve": _GATEWAY | {"tokens", "settings"},
+    "end": _GATEWAY,
+    "change_password": _GATEWAY,
+    "request_reset": _GATEWAY,
+    "complete_reset": _GATEWAY,
+    "check_link": _GATEWAY,
+    "register": _GATEWAY,
+    "verify": _GATEWAY,
+    "accept_invitation": _GATEWAY,
+    "org_overview": _GATEWAY,
+    "org_apps": _GATEWAY,
+    "invite": _GATEWAY,
+    "remove_member": _GATEWAY,
+    "change_role": _GATEWAY,
+}
 
 
 def _ctx() -> AuthContext:
@@ -49,9 +72,9 @@ def _uuid(value: str) -> str:
         raise NotFound() from None
 
 
-def build_blueprint(internal_key: str) -> Blueprint:
+def build_blueprint(credentials: dict[str, str]) -> Blueprint:
     bp = Blueprint("internal", __name__, url_prefix="/internal")
-    require_internal_key(bp, internal_key)
+    callers.guard(bp, credentials, ALLOWED)
 
     @bp.errorhandler(AuthError)
     def _auth_error(exc: AuthError):

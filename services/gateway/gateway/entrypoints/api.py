@@ -7,6 +7,7 @@ APP_BLUEPRINTS below, extend its layout template, guard views with gateway.web.s
 from datetime import date
 
 from flask import Flask
+from servicekit import callers
 from servicekit.app import create_service_app
 
 from gateway import config as service_config
@@ -22,11 +23,12 @@ APP_BLUEPRINTS = [resultat_finans.build_blueprint]
 
 def create_app(config: dict | None = None) -> Flask:
     config = config or service_config.load()
+    callers.check("gateway", {"gateway": config["OWN_KEY"]})
     app = create_service_app(
         "gateway", database_url=None, migrations=None, amqp_url=None, log_level=config["LOG_LEVEL"]
     )
     app.config.update(config)
-    app.extensions["auth_client"] = AuthClient(config["AUTH_URL"], config["INTERNAL_API_KEY"])
+    app.extensions["auth_client"] = AuthClient(config["AUTH_URL"], config["OWN_KEY"])
     install_security(app)
     install_error_pages(app)
     app.register_blueprint(portal.build_blueprint())

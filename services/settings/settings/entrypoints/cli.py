@@ -40,10 +40,10 @@ def seed_demo() -> None:
 @click.argument("org_ids", nargs=-1)
 @click.option("--all", "every", is_flag=True, help="every organisation this service knows")
 def rebuild_company(org_ids: tuple[str, ...], every: bool) -> None:
-    """Rebuild company info by asking the tokens service's status API (INTERNAL_API_KEY)."""
+    """Rebuild company info by asking the tokens service's status API (SETTINGS_INTERNAL_KEY)."""
     ctx = _context()
     if ctx.tokens is None:
-        raise click.ClickException("INTERNAL_API_KEY is not set; the tokens service needs it")
+        raise click.ClickException("SETTINGS_INTERNAL_KEY is not set; the tokens service needs it")
     targets = list(org_ids) + (company.known_org_ids(ctx) if every else [])
     if not targets:
         raise click.UsageError("name organisation ids or use --all")

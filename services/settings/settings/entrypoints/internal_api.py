@@ -1,11 +1,11 @@
-"""The settings service's internal HTTP API, called by the gateway with the internal key.
+"""The settings service's internal HTTP API, called by the gateway with its own credential.
 
 Described in OpenAPI at /openapi.json from the schemas and docstrings below. Only the gateway
 decides who may call what (administrators save the payment method)."""
 
 from flask import Blueprint, current_app, jsonify, request
-from servicekit import openapi
-from servicekit.web import ApiError, error_response, require_internal_key, valid_org_id
+from servicekit import callers, openapi
+from servicekit.web import ApiError, error_response, valid_org_id
 
 from settings import schemas
 from settings.adapters.tokens import TokensUnavailable
@@ -27,13 +27,25 @@ def _company(info) -> dict:
 
 
 DESCRIPTION = """The settings service keeps each organisation's payment method, with who saved it
-and when, and the company as the tokens service last told it. Only the gateway calls it, with the
-internal key; the gateway decides who may do what (administrators save the payment method)."""
+and when, and the company as the tokens service last told it. The gateway calls it with its own
+credential, operators may rebuild the company; the gateway decides who may do what (administrators save the payment method)."""
 
 
-def build_blueprint(internal_key: str) -> Blueprint:
+_GATEWAY = frozenset({"gateway"})
+# Which caller may call which route (view name -> callers); a route not listed is refused.
+ALLOWED = {
+    "overview": _GATEWAY,
+    "get_payment_method": _GATEWAY,
+    "put_payment_method": _GATEWAY,
+    "payment_method_history": _GATEWAY,
+    "get_company": _GATEWAY,
+    "rebuild_company": frozenset({"operator"}),
+}
+
+
+def build_blueprint(credentials: dict[str, str]) -> Blueprint:
     bp = Blueprint("internal", __name__, url_prefix="/internal/organisations/<org_id>")
-    require_internal_key(bp, internal_key)
+    callers.guard(bp, credentials, ALLOWED)
 
     @bp.errorhandler(InvalidPaymentMethod)
     def _invalid(exc: InvalidPaymentMethod):

@@ -32,7 +32,7 @@ def main() -> None:
     pool = db.open_pool(config["DATABASE_URL"], max_size=threads + 2)
     svc = bootstrap(config, pool)
     http = requests.Session()
-    http.headers["X-Internal-Key"] = config["INTERNAL_API_KEY"]
+    http.headers["X-Internal-Key"] = os.environ["RESULTAT_FINANS_INTERNAL_KEY"]
     url = f"{base_url}/internal/organisations/{org_id}/fortnox/access-token"
     results, lock = [], threading.Lock()
 

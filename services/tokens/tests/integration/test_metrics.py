@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
+from servicekit.testing import caller_headers
 
 ROOT = Path(__file__).resolve().parents[4]
 
@@ -42,7 +43,7 @@ def server(tokens_env, metrics_dir, helpers):
                 break
             except requests.RequestException:  # not listening yet, or still booting workers
                 time.sleep(0.1)
-        yield base_url, {"X-Internal-Key": tokens_env["INTERNAL_API_KEY"]}
+        yield base_url, caller_headers("resultat-finans")
     finally:
         helpers.stop(process)
         log.close()

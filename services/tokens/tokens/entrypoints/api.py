@@ -1,7 +1,8 @@
 """HTTP entry point: `gunicorn 'tokens.entrypoints.api:create_app()'`.
 
 The tokens service holds each organisation's Fortnox connection. Its internal API (every route
-under `/internal` needs the `X-Internal-Key` header; errors use the platform's shape
+under `/internal` needs a caller's own credential in `X-Internal-Key`, and ALLOWED says which
+caller may call which route; errors use the platform's shape
 `{"error": {"code", "message", "fields"?}}`) is described at `GET /openapi.json`, generated from
 the views below and schemas.py.
 """
@@ -9,10 +10,10 @@ the views below and schemas.py.
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, request
+from servicekit import callers, openapi
 from servicekit import config as env
-from servicekit import openapi
 from servicekit.app import create_service_app_from_config, pool_of
-from servicekit.web import error_response, on_scrape, require_internal_key, valid_org_id
+from servicekit.web import error_response, on_scrape, valid_org_id
 
 from tokens import config as service_config
 from tokens import schemas
@@ -27,13 +28,26 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 DESCRIPTION = """The tokens service holds each organisation's Fortnox connection: it runs the
 "Ny Token" authorization, keeps the tokens encrypted and renewed, and hands out a valid access
 token to the services that call Fortnox, never the refresh token. Only other services call it,
-with the internal key: the gateway for the customer's Fortnox page, the settings service and the
-apps for tokens. Where the connection is busy or Fortnox cannot renew it right now, the answer is
+each with its own credential: the gateway for the customer's Fortnox page, the settings service
+for the status, the Resultat Finans backend for access tokens, operators for the audit trail. Where the connection is busy or Fortnox cannot renew it right now, the answer is
 503 `temporarily_unavailable` with `Retry-After`."""
 
 # Schemas hold no request state; one instance each serves every request.
 _HANDED_OUT = schemas.HandOutOut()
 _STATUS_OUT = schemas.StatusOut()
+
+_GATEWAY = frozenset({"gateway"})
+# Which caller may call which route (view name -> callers); a route not listed is refused. Only
+# the backend that calls Fortnox gets access tokens: never the internet-facing gateway.
+ALLOWED = {
+    "start_connect": _GATEWAY,
+    "complete_callback": _GATEWAY,
+    "status": _GATEWAY | {"settings"},
+    "access_token": frozenset({"resultat-finans"}),
+    "check": _GATEWAY,
+    "disconnect": _GATEWAY,
+    "audit": frozenset({"operator"}),
+}
 
 _STATUS = {
     "not_connected": 404,
@@ -45,11 +59,12 @@ _STATUS = {
 
 def create_app(config: dict | None = None) -> Flask:
     config = config or service_config.load()
-    env.require(config, "INTERNAL_API_KEY", "ENCRYPTION_KEYS", "FORTNOX_CLIENT_SECRET")
+    env.require(config, "ENCRYPTION_KEYS", "FORTNOX_CLIENT_SECRET")
+    credentials = callers.check("tokens", config["CALLERS"])
     app = create_service_app_from_config(config, MIGRATIONS)
     app.extensions["tokens"] = bootstrap(config, pool_of(app))
     on_scrape(app, lambda: observe_connections(pool_of(app)))
-    app.register_blueprint(_internal_api(config["INTERNAL_API_KEY"]))
+    app.register_blueprint(_internal_api(credentials))
     _register_errors(app)
     openapi.serve(app, title="Resultat Finans tokens service", description=DESCRIPTION)
     return app
@@ -63,9 +78,9 @@ def _body(schema):
     return schema.load(request.get_json(silent=True) or {})
 
 
-def _internal_api(internal_key: str) -> Blueprint:
+def _internal_api(credentials: dict[str, str]) -> Blueprint:
     api = Blueprint("internal", __name__, url_prefix="/internal")
-    require_internal_key(api, internal_key)
+    callers.guard(api, credentials, ALLOWED)
     base = "/organisations/<org_id>/fortnox"
 
     @api.post(base + "/connect")

@@ -18,11 +18,9 @@ def build_blueprint() -> Blueprint:
     @bp.record_once
     def _clients(state):
         config = state.app.config
-        state.app.extensions["rf_tokens"] = TokensClient(
-            config["TOKENS_URL"], config["INTERNAL_API_KEY"]
-        )
+        state.app.extensions["rf_tokens"] = TokensClient(config["TOKENS_URL"], config["OWN_KEY"])
         state.app.extensions["rf_settings"] = SettingsClient(
-            config["SETTINGS_URL"], config["INTERNAL_API_KEY"]
+            config["SETTINGS_URL"], config["OWN_KEY"]
         )
 
     pages.register(bp)

@@ -14,7 +14,6 @@ from manifests.model import (
 
 PART_OF = "resultat-finans"
 CONFIG_MAP = "rf-config"
-SECRET = "rf-secrets"
 BASE_HOST = "rf.staging.example.com"  # the production overlay sets the real one
 METRICS_EXPORTER_PORT = 9100
 WEB_SCALE = (2, 10)  # replicas: at least two web pods so one can go at a time
@@ -64,7 +63,7 @@ def is_stand_in(p: Process) -> bool:
 
 def _environment(p: Process) -> dict:
     secrets = [
-        {"name": name, "valueFrom": {"secretKeyRef": {"name": SECRET, "key": name}}}
+        {"name": name, "valueFrom": {"secretKeyRef": {"name": p.secret, "key": name}}}
         for name in credentials_of(p)
     ]
     return (
@@ -113,9 +112,11 @@ def _containers(p: Process) -> list[dict]:
     app = _container(p, ["/bin/sh", "-c", p.container_script()])
     if p.kind == "web":
         app["ports"] = [{"name": "http", "containerPort": p.port}]
+        if p.admin_port:  # /metrics and /readyz answer only there
+            app["ports"].append({"name": "metrics", "containerPort": p.admin_port})
         # Start-up runs the service's migrations: give it up to five minutes before liveness.
         app["startupProbe"] = _probe("/healthz", 5, 60)
-        app["readinessProbe"] = _probe("/readyz", 10, 3)
+        app["readinessProbe"] = _probe("/readyz", 10, 3, "metrics" if p.admin_port else "http")
         app["livenessProbe"] = _probe("/healthz", 20, 3)
         app["resources"] = _resources("100m", "256Mi", "1", "512Mi")
         return [app]
@@ -167,7 +168,7 @@ def _pod_spec(containers: list[dict], restart: str | None = None) -> dict:
 
 def deployment(p: Process) -> dict:
     labels = _labels(p)
-    port = p.port if p.kind == "web" else METRICS_EXPORTER_PORT
+    port = (p.admin_port or p.port) if p.kind == "web" else METRICS_EXPORTER_PORT
     annotations = {"prometheus.io/scrape": "true", "prometheus.io/port": str(port)}
     if p.kind == "tcp":
         annotations = {}

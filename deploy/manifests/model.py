@@ -32,10 +32,21 @@ class Process:
     kind: str  # "web" | "worker" | "tcp"
     package: str | None  # the Python package of its service; None for the mail sink
     port_variable: str | None
+    # A second port, for /metrics and /readyz only (the gateway's): never behind the ingress.
+    admin_port_variable: str | None = None
 
     @property
     def port(self) -> int | None:
         return int(default_of(self.port_variable)) if self.port_variable else None
+
+    @property
+    def admin_port(self) -> int | None:
+        return int(default_of(self.admin_port_variable)) if self.admin_port_variable else None
+
+    @property
+    def secret(self) -> str:
+        """Its service's own Kubernetes Secret: a pod can be given only its service's keys."""
+        return f"rf-secrets-{(self.package or self.name).replace('_', '-')}"
 
     @property
     def replicas_variable(self) -> str:
@@ -80,11 +91,10 @@ def read_procfile(path: Path = PROCFILE) -> list[Process]:
         if not match:
             continue
         name, command = match.groups()
-        web, worker, port = _WEB_APP.search(command), _WORKER.search(command), None
-        if port_match := _PORT_VAR.search(command):
-            port = port_match.group(1)
+        web, worker = _WEB_APP.search(command), _WORKER.search(command)
+        port, admin = (_PORT_VAR.findall(command) + [None, None])[:2]
         if "gunicorn" in command and web:
-            processes.append(Process(name, command, "web", web.group(1), port))
+            processes.append(Process(name, command, "web", web.group(1), port, admin))
         elif worker and worker.group(2) != "cli":
             processes.append(Process(name, command, "worker", worker.group(1), None))
         elif port:

@@ -46,6 +46,11 @@ VARIABLES = [
     Variable("TOKENS_URL", "http://127.0.0.1:8082", "internal URL of the tokens service"),
     Variable("SETTINGS_URL", "http://127.0.0.1:8083", "internal URL of the settings service"),
     Variable("GATEWAY_PORT", "8080", "port of the gateway"),
+    Variable(
+        "GATEWAY_ADMIN_PORT",
+        "9080",
+        "the gateway's port for /metrics and /readyz (404 on its public port); never published",
+    ),
     Variable("AUTH_PORT", "8081", "port of the auth service"),
     Variable("TOKENS_PORT", "8082", "port of the tokens service"),
     Variable("SETTINGS_PORT", "8083", "port of the settings service"),

@@ -32,6 +32,34 @@ def caller_headers(caller: str) -> dict[str, str]:
     return {INTERNAL_KEY_HEADER: CALLER_KEYS[callers.VARIABLES[caller]]}
 
 
+def answer_as(app, endpoint: str, caller: str, **values: str) -> tuple[int, str]:
+    """Call the endpoint's route as this caller, with these route values (made-up ids for the
+    rest) and an empty JSON body: the status and the error code ("" when none)."""
+    from flask import url_for
+
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    for name in rule.arguments - set(values):
+        values[name] = "reset" if name == "purpose" else str(uuid.uuid4())
+    with app.test_request_context():
+        url = url_for(endpoint, **values)
+    method = sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
+    answer = app.test_client().open(url, method=method, json={}, headers=caller_headers(caller))
+    body = answer.get_json(silent=True) or {}
+    return answer.status_code, (body.get("error") or {}).get("code", "")
+
+
+def row_problems(app, blueprint: str, view: str, allowed: dict) -> list[tuple]:
+    """Every platform caller calls the view: those its allow-list row names must get through,
+    the others must be refused (403, or 401 when the service does not know them at all)."""
+    problems = []
+    for caller in callers.VARIABLES:
+        status, code = answer_as(app, f"{blueprint}.{view}", caller)
+        refused = code in {"caller_not_allowed", "unauthorized"}
+        if refused == (caller in allowed[view]):
+            problems.append((caller, status, code))
+    return problems
+
+
 def internal_headers(path: str) -> dict[str, str]:
     """The headers of the caller the allow-lists let call an internal path: the Resultat Finans
     backend for access tokens, operators for the audit trail and company rebuilds, the gateway

@@ -14,6 +14,7 @@ from gateway import config as service_config
 from gateway import portal
 from gateway.adapters.auth_client import AuthClient
 from gateway.apps import resultat_finans
+from gateway.web.edge import install_admin_port
 from gateway.web.errors import install_error_pages
 from gateway.web.security import install_security
 from gateway.web.session import current_user
@@ -29,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.update(config)
     app.extensions["auth_client"] = AuthClient(config["AUTH_URL"], config["OWN_KEY"])
+    install_admin_port(app, config["GATEWAY_ADMIN_PORT"])
     install_security(app)
     install_error_pages(app)
     app.register_blueprint(portal.build_blueprint())

@@ -3,6 +3,7 @@
 
 Run it after adding a Procfile line or a variable: `.venv/bin/python deploy/generate.py`.
 `--check` writes nothing and exits 1 when a committed file differs (tests/deploy runs that).
+`--split-secrets var` cuts var/secrets.env per service for Compose (deploy/secrets.sh runs it).
 """
 
 import sys
@@ -62,17 +63,30 @@ def _yaml(*documents: dict, anchors: dict[int, str] | None = None) -> str:
 
 
 def _secret_keys(processes) -> str:
-    users: dict[str, list] = {}
+    """The table of secret keys and which service's Secret holds each, then the commands that
+    cut one env file into those Secrets."""
+    holders: dict[str, dict[str, object]] = {}
     for p in processes:
         for name in credentials_of(p):
-            users.setdefault(name, []).append(p)
-    rows = ["   | key of rf-secrets | read by | meaning |", "   |---|---|---|"]
+            holders.setdefault(name, {}).setdefault(p.secret, p)
+    rows = ["   | key | in the Secrets | meaning |", "   |---|---|---|"]
     for v in VARIABLES:
-        if v.name in users:
-            readers = ", ".join(p.name for p in users[v.name])
-            if all(kubernetes.is_stand_in(p) for p in users[v.name]):
-                readers += " (stand-in only: not in production)"
-            rows.append(f"   | `{v.name}` | {readers} | {v.help} |")
+        if v.name in holders:
+            secrets = ", ".join(f"`{s}`" for s in holders[v.name])
+            if all(kubernetes.is_stand_in(p) for p in holders[v.name].values()):
+                secrets += " (stand-in only: not in production)"
+            rows.append(f"   | `{v.name}` | {secrets} | {v.help} |")
+    keys_of: dict[str, list[str]] = {}
+    for name, secrets in holders.items():
+        for secret in secrets:
+            keys_of.setdefault(secret, []).append(name)
+    rows += ["", "   ```sh"]
+    for secret, names in keys_of.items():
+        rows.append(
+            f"   kubectl -n resultat-finans create secret generic {secret} \\\n"
+            f"     --from-env-file=<(grep -E '^({'|'.join(names)})=' rf-secrets.env)"
+        )
+    rows.append("   ```")
     return "\n".join(rows)
 
 
@@ -109,7 +123,22 @@ def stale() -> list[Path]:
     return [p for p, text in outputs().items() if not p.exists() or p.read_text() != text]
 
 
+def split_secrets(var_dir: Path) -> None:
+    """var/secrets.env cut per service into var/secrets/<its Secret>.env, for Compose."""
+    lines = (var_dir / "secrets.env").read_text().splitlines()
+    values = dict(line.split("=", 1) for line in lines if "=" in line)
+    folder = var_dir / "secrets"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    for secret, text in compose.split_secrets(read_procfile(), values).items():
+        path = folder / f"{secret}.env"
+        path.touch(mode=0o600)
+        path.write_text(text)
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--split-secrets"]:
+        split_secrets(Path(argv[1]))
+        return 0
     if "--check" in argv:
         for path in stale():
             print(f"out of date: {path.relative_to(ROOT)}", file=sys.stderr)

@@ -1,21 +1,35 @@
 #!/usr/bin/env bash
-# Creates $RF_VAR_DIR/secrets.env with random local secrets once; production takes them from its
-# secret store.
+# Creates $RF_VAR_DIR/secrets.env with random local secrets once (and adds any secret introduced
+# since, keeping the others); production takes them from its secret store. Then cuts it per
+# service into $RF_VAR_DIR/secrets/ for Compose, where each container gets only its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${RF_VAR_DIR:-var}
 mkdir -p "$dir"
-if [ ! -f "$dir/secrets.env" ]; then
-  umask 077
-  .venv/bin/python - > "$dir/secrets.env" <<'PY'
-import base64, secrets
+umask 077
+touch "$dir/secrets.env"
+.venv/bin/python - "$dir/secrets.env" <<'PY'
+import base64, secrets, sys
+
+from servicekit.callers import VARIABLES as CALLER_KEYS
+
+path = sys.argv[1]
+with open(path) as f:
+    have = {line.split("=", 1)[0] for line in f if "=" in line}
 client_secret = secrets.token_urlsafe(32)
-print(f"INTERNAL_API_KEY={secrets.token_urlsafe(32)}")
-print(f"FORTNOX_CLIENT_SECRET={client_secret}")
-print(f"SANDBOX_CLIENT_SECRET={client_secret}")
-print(f"TOKENS_ENCRYPTION_KEYS=k1:{base64.b64encode(secrets.token_bytes(32)).decode()}")
+new = {
+    "FORTNOX_CLIENT_SECRET": client_secret,
+    "SANDBOX_CLIENT_SECRET": client_secret,
+    "TOKENS_ENCRYPTION_KEYS": f"k1:{base64.b64encode(secrets.token_bytes(32)).decode()}",
+    "GATEWAY_SECRET_KEY": secrets.token_urlsafe(32),
+}
+# One credential per caller of the internal APIs (servicekit.callers).
+new.update({name: secrets.token_urlsafe(32) for name in CALLER_KEYS.values()})
+if "FORTNOX_CLIENT_SECRET" in have:  # the sandbox must keep accepting our client's secret
+    new.pop("SANDBOX_CLIENT_SECRET")
+with open(path, "a") as f:
+    for name, value in new.items():
+        if name not in have:
+            print(f"{name}={value}", file=f)
 PY
-fi
-# Secrets added after a machine's secrets.env was written are appended once, keeping the others.
-grep -q '^GATEWAY_SECRET_KEY=' "$dir/secrets.env" ||
-  echo "GATEWAY_SECRET_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')" >> "$dir/secrets.env"
+.venv/bin/python deploy/generate.py --split-secrets "$dir"

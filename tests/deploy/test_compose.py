@@ -6,6 +6,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from manifests import compose, model
+from manifests.model import read_procfile
 from servicekit.config import VARIABLES
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
@@ -45,27 +47,47 @@ def test_every_procfile_process_is_a_compose_service(compose_file, processes):
 
 
 def test_every_variable_reaches_the_containers_secrets_only_from_the_uncommitted_file(
-    compose_file,
+    compose_file, processes
 ):
     config, example = env_file("platform.env"), env_file("secrets.env.example")
     for v in VARIABLES:
         if v.secret:
             assert v.name in example and v.name not in config, v.name
+        elif model.is_credential(v):  # a URL with a password: only the services reading it
+            assert v.name not in config, v.name
         else:
             assert v.name in config, v.name
     assert set(example.values()) == {"REPLACE_ME"}
+    own = {p.name: [f"../var/secrets/{p.secret}.env"] for p in processes}
     for name, service in compose_file["services"].items():
         if "build" in service:
             paths = [f if isinstance(f, str) else f["path"] for f in service["env_file"]]
-            assert paths == ["compose/platform.env", "../var/secrets.env"], name
+            assert paths[0] == "compose/platform.env", name
+            assert paths[1:] in ([], ["../var/secrets.env"], own.get(name)), name
 
 
-def test_containers_address_each_other_not_the_loopback(processes):
+def test_the_gateway_container_gets_its_own_credentials_and_no_broker_or_database(
+    compose_file, tmp_path
+):
+    gateway = compose_file["services"]["gateway"]
+    assert not {n for n in gateway.get("environment", {}) if n.endswith("_URL")}
+    assert "AMQP_URL" not in env_file("platform.env")
+    secrets = {v.name: f"value-of-{v.name}" for v in VARIABLES if v.secret}
+    split = compose.split_secrets(read_procfile(), secrets)
+    gateway_keys = {line.split("=")[0] for line in split["rf-secrets-gateway"].splitlines()}
+    assert gateway_keys == {"GATEWAY_INTERNAL_KEY", "GATEWAY_SECRET_KEY"}
+    tokens_keys = {line.split("=")[0] for line in split["rf-secrets-tokens"].splitlines()}
+    assert "RESULTAT_FINANS_INTERNAL_KEY" in tokens_keys and "GATEWAY_SECRET_KEY" not in tokens_keys
+
+
+def test_containers_address_each_other_not_the_loopback(processes, compose_file):
     config = env_file("platform.env")
     browser_facing = {"PUBLIC_BASE_URL", "SANDBOX_REDIRECT_URIS"}
     assert {k for k, v in config.items() if "127.0.0.1" in v} <= browser_facing
     assert config["AUTH_URL"] == "http://auth:8081"
-    assert config["TOKENS_DATABASE_URL"].startswith("postgresql://postgres@postgres:5432/")
+    tokens = compose_file["services"]["tokens"]["environment"]
+    assert tokens["TOKENS_DATABASE_URL"].startswith("postgresql://postgres@postgres:5432/")
+    assert tokens["AMQP_URL"].startswith("amqp://guest:guest@rabbitmq:5672/")
 
 
 def test_web_processes_have_health_checks_and_wait_for_their_dependencies(compose_file, processes):

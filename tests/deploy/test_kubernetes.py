@@ -83,10 +83,8 @@ def test_every_variable_comes_from_the_config_map_or_by_reference_from_the_secre
         for c in containers(d):
             for e in c.get("env", []):
                 if "valueFrom" in e:
-                    assert e["valueFrom"]["secretKeyRef"] == {
-                        "name": "rf-secrets",
-                        "key": e["name"],
-                    }
+                    assert e["valueFrom"]["secretKeyRef"]["key"] == e["name"]
+                    assert e["valueFrom"]["secretKeyRef"]["name"].startswith("rf-secrets-")
                     referenced.add(e["name"])
     for v in VARIABLES:
         if model.is_credential(v):
@@ -166,3 +164,48 @@ def test_every_pod_runs_hardened(production, containers):
         assert pod["securityContext"]["runAsNonRoot"] and pod["enableServiceLinks"] is False
         for c in containers(d):
             assert c["securityContext"]["readOnlyRootFilesystem"], d["metadata"]["name"]
+
+
+def test_each_service_reads_only_its_own_secret_and_the_gateway_no_broker_or_database(
+    base, select, containers
+):
+    gateway = containers(select(base, "Deployment", "gateway")[0])[0]
+    keys = {e["name"] for e in gateway["env"] if "valueFrom" in e}
+    assert keys == {"GATEWAY_INTERNAL_KEY", "GATEWAY_SECRET_KEY"}
+    for service in ("auth", "tokens", "settings", "gateway"):
+        app = containers(select(base, "Deployment", service)[0])[0]
+        names = {e["valueFrom"]["secretKeyRef"]["name"] for e in app["env"] if "valueFrom" in e}
+        assert names == {f"rf-secrets-{service}"}, service
+    tokens = containers(select(base, "Deployment", "tokens")[0])[0]
+    assert "RESULTAT_FINANS_INTERNAL_KEY" in {e["name"] for e in tokens["env"]}
+
+
+def test_the_gateway_may_reach_only_auth_tokens_settings_and_dns(base, select):
+    policies = [
+        p
+        for p in select(base, "NetworkPolicy")
+        if "Egress" in p["spec"].get("policyTypes", [])
+        and p["spec"]["podSelector"].get("matchLabels") == {"app.kubernetes.io/name": "gateway"}
+    ]
+    assert len(policies) == 1
+    services, dns = policies[0]["spec"]["egress"]
+    (selector,) = services["to"]
+    assert selector["podSelector"]["matchExpressions"][0]["values"] == [
+        "auth",
+        "tokens",
+        "settings",
+    ]
+    assert dns["to"][0]["podSelector"] == {"matchLabels": {"k8s-app": "kube-dns"}}
+    assert {p["port"] for p in dns["ports"]} == {53}
+
+
+def test_the_gateways_metrics_and_readiness_are_on_a_port_the_ingress_does_not_lead_to(
+    base, select, containers
+):
+    app = containers(select(base, "Deployment", "gateway")[0])[0]
+    assert [p["name"] for p in app["ports"]] == ["http", "metrics"]
+    assert app["readinessProbe"]["httpGet"]["port"] == "metrics"
+    service_ports = select(base, "Service", "gateway")[0]["spec"]["ports"]
+    assert [p["name"] for p in service_ports] == ["http"]
+    (rule,) = select(base, "Ingress", "gateway")[0]["spec"]["rules"]
+    assert rule["http"]["paths"][0]["backend"]["service"]["port"] == {"name": "http"}

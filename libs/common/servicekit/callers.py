@@ -40,23 +40,36 @@ def read(environ: Mapping[str, str] | None, *variables: str) -> dict[str, str | 
 
 def check(service: str, credentials: Mapping[str, str | None]) -> dict[str, str]:
     """Refuse to start with a missing, empty or short credential: one that is easy to guess, or
-    empty and so matching a request that sends none."""
-    for caller, key in credentials.items():
-        if not key or len(key.strip()) < MIN_LENGTH:
-            raise RuntimeError(
-                f"{service}: {VARIABLES[caller]} is {'too short' if key else 'not set'}"
-                f" (at least {MIN_LENGTH} random characters; `make run` creates local ones)"
-            )
+    empty and so matching a request that sends none. A value may hold two credentials,
+    `new,old`, while one is rotated: callers present the first, services accept either."""
+    for caller, value in credentials.items():
+        for key in (value or "").split(",") or [""]:
+            if len(key.strip()) < MIN_LENGTH:
+                raise RuntimeError(
+                    f"{service}: {VARIABLES[caller]} is {'too short' if value else 'not set'}"
+                    f" (at least {MIN_LENGTH} random characters; `make run` creates local ones)"
+                )
     return dict(credentials)
 
 
-def identify(presented: str, credentials: Mapping[str, str]) -> str | None:
+def presented(value: str) -> str:
+    """What a caller sends of its credential: the first of `new,old` during a rotation."""
+    return value.split(",", 1)[0].strip()
+
+
+def own(service: str, caller: str, value: str | None) -> str:
+    """The service's own credential as a caller, checked; what it presents."""
+    return presented(check(service, {caller: value})[caller])
+
+
+def identify(presented_key: str, credentials: Mapping[str, str]) -> str | None:
     """The caller whose credential was presented; every credential is compared in constant
     time, so the answer's timing does not tell which one nearly matched."""
     found = None
-    for caller, key in credentials.items():
-        if hmac.compare_digest(presented.encode(), key.encode()):
-            found = caller
+    for caller, value in credentials.items():
+        for key in value.split(","):
+            if hmac.compare_digest(presented_key.encode(), key.strip().encode()):
+                found = caller
     return found
 
 

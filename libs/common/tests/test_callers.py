@@ -72,3 +72,24 @@ def test_credentials_are_read_by_variable_and_keyed_by_caller():
     read = callers.read(environ, "GATEWAY_INTERNAL_KEY", "OPERATOR_INTERNAL_KEY")
     assert read == {"gateway": "g" * 40, "operator": None}
     assert callers.check("auth", {"gateway": "g" * 40}) == {"gateway": "g" * 40}
+
+
+def test_during_a_rotation_either_credential_is_accepted_and_the_new_one_presented():
+    new, old = "n" * 40, "o" * 40
+    app = Flask("rotation")
+    install_platform(app, "rotation")
+    bp = Blueprint("internal", __name__)
+    callers.guard(bp, callers.check("auth", {"gateway": f"{new},{old}"}), {"ping": {"gateway"}})
+
+    @bp.get("/ping")
+    def ping():
+        return "pong"
+
+    app.register_blueprint(bp)
+    client = app.test_client()
+    for key in (new, old):
+        assert client.get("/ping", headers={"X-Internal-Key": key}).status_code == 200
+    assert client.get("/ping", headers={"X-Internal-Key": f"{new},{old}"}).status_code == 401
+    assert callers.own("gateway", "gateway", f"{new},{old}") == new
+    with pytest.raises(RuntimeError, match="too short"):
+        callers.check("auth", {"gateway": f"{new},short"})

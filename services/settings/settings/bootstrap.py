@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from psycopg_pool import ConnectionPool
+from servicekit import callers
 
 from settings.adapters.tokens import TokensStatus
 
@@ -25,5 +26,5 @@ class SettingsContext:
 def bootstrap(config: dict, pool: ConnectionPool, clock: Clock | None = None) -> SettingsContext:
     tokens = None
     if config.get("OWN_KEY"):
-        tokens = TokensStatus(config["TOKENS_URL"], config["OWN_KEY"])
+        tokens = TokensStatus(config["TOKENS_URL"], callers.presented(config["OWN_KEY"]))
     return SettingsContext(pool=pool, tokens=tokens, clock=clock or system_clock)

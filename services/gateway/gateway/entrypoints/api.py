@@ -24,7 +24,7 @@ APP_BLUEPRINTS = [resultat_finans.build_blueprint]
 
 def create_app(config: dict | None = None) -> Flask:
     config = config or service_config.load()
-    callers.check("gateway", {"gateway": config["OWN_KEY"]})
+    config = {**config, "OWN_KEY": callers.own("gateway", "gateway", config["OWN_KEY"])}
     app = create_service_app(
         "gateway", database_url=None, migrations=None, amqp_url=None, log_level=config["LOG_LEVEL"]
     )

@@ -23,7 +23,7 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 def create_app(config: dict | None = None) -> Flask:
     config = config or service_config.load()
     credentials = callers.check("settings", config["CALLERS"])
-    callers.check("settings", {"settings": config["OWN_KEY"]})
+    callers.own("settings", "settings", config["OWN_KEY"])
     app = create_service_app_from_config(config, MIGRATIONS)
     app.extensions["settings"] = bootstrap(config, pool_of(app))
     app.register_blueprint(build_blueprint(credentials))

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from flask import Blueprint, g, request
 
 from servicekit.http import INTERNAL_KEY_HEADER
+from servicekit.security import security_event
 from servicekit.web import ApiError
 
 # The callers of the platform and the variable holding each one's credential.
@@ -86,11 +87,23 @@ def guard(
     def _check_caller():
         caller = identify(request.headers.get(INTERNAL_KEY_HEADER, ""), credentials)
         if caller is None:
+            _refused("unknown")
             raise ApiError(401, "unauthorized", "The internal API needs a caller's credential.")
         view = (request.endpoint or "").rsplit(".", 1)[-1]
         if caller not in rows.get(view, ()):
+            _refused(caller)
             raise ApiError(403, "caller_not_allowed", "This caller may not call this route.")
         g.caller = caller
+
+
+def _refused(caller: str) -> None:
+    # A service's own caller off its row is how a compromised one shows: worth an alert.
+    security_event(
+        "internal_call_refused",
+        actor=caller,
+        target=f"{request.method} {request.path}",
+        client_address=request.remote_addr,
+    )
 
 
 def unlisted_views(app, blueprint_name: str, allowed: Mapping[str, Iterable[str]]) -> list[str]:

@@ -1,10 +1,12 @@
-"""The one HTTP client services use to call each other: timeouts, internal key, correlation id."""
+"""The one HTTP client services use to call each other: timeouts, the caller's credential,
+correlation id and the browser's address."""
 
 import requests
 
-from servicekit.logs import current_correlation_id
+from servicekit.logs import client_address, current_correlation_id
 
 CORRELATION_HEADER = "X-Correlation-ID"
+CLIENT_ADDRESS_HEADER = "X-Client-Address"
 INTERNAL_KEY_HEADER = "X-Internal-Key"
 
 
@@ -20,6 +22,8 @@ class ServiceClient:
         cid = current_correlation_id()
         if cid:
             headers.setdefault(CORRELATION_HEADER, cid)
+        if address := client_address.get():
+            headers.setdefault(CLIENT_ADDRESS_HEADER, address)
         kwargs.setdefault("timeout", self.timeout)
         return self.session.request(method, self.base_url + path, headers=headers, **kwargs)
 

@@ -8,6 +8,9 @@ import sys
 from pythonjsonlogger.json import JsonFormatter
 
 correlation_id: contextvars.ContextVar[str] = contextvars.ContextVar("correlation_id", default="")
+# The browser's address behind the request being handled (the gateway sets it), which calls to
+# other services forward so that their security events name it.
+client_address: contextvars.ContextVar[str] = contextvars.ContextVar("client_address", default="")
 
 
 def current_correlation_id() -> str:

@@ -1,5 +1,7 @@
 """servicekit.callers: one credential per caller, an allow-list per service, refusal at start."""
 
+import logging
+
 import pytest
 from flask import Blueprint, Flask, jsonify
 from servicekit import callers
@@ -30,11 +32,20 @@ def _app(allowed: dict) -> Flask:
     return app
 
 
-def test_a_caller_on_the_row_gets_through_and_one_off_it_is_403():
+def test_a_caller_on_the_row_gets_through_and_one_off_it_is_403_and_logged(caplog):
+    caplog.set_level(logging.INFO, logger="security")
     app = _app({"read_note": {"gateway", "tokens"}, "add_note": {"tokens"}})
     assert answer_as(app, "internal.read_note", "gateway")[0] == 200
     assert answer_as(app, "internal.add_note", "tokens")[0] == 201
     assert answer_as(app, "internal.add_note", "gateway") == (403, "caller_not_allowed")
+    (event,) = [r for r in caplog.records if hasattr(r, "security_event")]
+    assert (event.security_event, event.actor, event.target, event.client_address) == (
+        "internal_call_refused",
+        "gateway",
+        "POST /internal/notes",
+        "127.0.0.1",
+    )
+    assert KEYS["gateway"] not in caplog.text
 
 
 def test_a_route_without_a_row_is_refused_to_every_caller_and_named():

@@ -10,6 +10,7 @@ import uuid
 
 from flask import Blueprint, current_app, jsonify, request
 from servicekit import callers, openapi
+from servicekit.security import ANONYMOUS, security_event
 from servicekit.web import error_response
 
 from auth import schemas
@@ -81,6 +82,13 @@ def build_blueprint(credentials: dict[str, str]) -> Blueprint:
         response, status = error_response(exc.status, exc.code, exc.message, exc.fields)
         if isinstance(exc, Throttled):
             response.headers["Retry-After"] = str(exc.retry_after)
+            security_event(
+                "throttled",
+                actor=ANONYMOUS,
+                target=request.url_rule.rule if request.url_rule else request.path,
+                client_address=_body().get("client_address"),
+                retry_after=str(exc.retry_after),
+            )
         return response, status
 
     @bp.post("/login")
@@ -216,7 +224,11 @@ def build_blueprint(credentials: dict[str, str]) -> Blueprint:
     )
     def invite(org_id: str):
         """Invite a colleague (administrators only)."""
-        result = organisation.invite(_ctx(), _actor(), _uuid(org_id), _body())
+        actor, org_id = _actor(), _uuid(org_id)
+        result = organisation.invite(_ctx(), actor, org_id, _body())
+        security_event(
+            "member_invited", actor=actor["user_id"], target=result["user_id"], org_id=org_id
+        )
         return jsonify(result), 201
 
     @bp.delete("/orgs/<org_id>/members/<user_id>")
@@ -225,7 +237,9 @@ def build_blueprint(credentials: dict[str, str]) -> Blueprint:
         """Remove a member and their account (administrators only).
 
         Removing oneself or the last administrator is 409 `conflict`."""
-        organisation.remove_member(_ctx(), _actor(), _uuid(org_id), _uuid(user_id))
+        actor, org_id, user_id = _actor(), _uuid(org_id), _uuid(user_id)
+        organisation.remove_member(_ctx(), actor, org_id, user_id)
+        security_event("member_removed", actor=actor["user_id"], target=user_id, org_id=org_id)
         return "", 204
 
     @bp.put("/orgs/<org_id>/members/<user_id>/role")
@@ -238,8 +252,12 @@ def build_blueprint(credentials: dict[str, str]) -> Blueprint:
     )
     def change_role(org_id: str, user_id: str):
         """Change a member's role (administrators only); the last administrator stays one."""
+        actor, org_id, user_id = _actor(), _uuid(org_id), _uuid(user_id)
         role = _body().get("role", "")
-        organisation.change_role(_ctx(), _actor(), _uuid(org_id), _uuid(user_id), role)
+        organisation.change_role(_ctx(), actor, org_id, user_id, role)
+        security_event(
+            "role_changed", actor=actor["user_id"], target=user_id, org_id=org_id, role=role
+        )
         return "", 204
 
     return bp

@@ -3,6 +3,7 @@
 import logging
 
 from servicekit.db import transaction
+from servicekit.security import ANONYMOUS, security_event
 
 from auth.adapters import repository, store
 from auth.adapters.secrets import digest, new_secret
@@ -42,7 +43,16 @@ def log_in(ctx: AuthContext, identifier: str, password: str, client_address: str
 
     stored_hash = user["password_hash"] if _can_log_in(user) else None
     if not ctx.hasher.verify(stored_hash, password):
-        log.info("log-in refused", extra={"reason": "invalid_credentials"})
+        # the account's id, never what was typed (a password in the wrong field, say)
+        target = str(user["id"]) if user else "unknown-account"
+        org_id = str(user["org_id"]) if user and user["org_id"] else None
+        security_event(
+            "login_failed",
+            actor=ANONYMOUS,
+            target=target,
+            org_id=org_id,
+            client_address=client_address,
+        )
         raise InvalidCredentials()
 
     with transaction(ctx.pool) as conn:

@@ -4,6 +4,7 @@ from urllib.parse import urlparse
 
 from flask import Flask, g, request
 from flask_wtf.csrf import CSRFProtect
+from servicekit import logs as servicekit_logs
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gateway.web.session import clear_session_cookie
@@ -39,6 +40,11 @@ def install_security(app: Flask) -> None:
         f"font-src 'self'; connect-src 'self'; form-action {form_action}; "
         "frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
     )
+
+    @app.before_request
+    def _forward_the_browsers_address():
+        # calls to the services carry it, so their security events name the browser
+        servicekit_logs.client_address.set(client_address())
 
     @app.after_request
     def _headers(response):

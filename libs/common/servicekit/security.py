@@ -1,0 +1,45 @@
+"""Security events in the JSON log: what happened (`event`), who did it (`actor`), to whom or
+what (`target`), in which organisation, from which client address.
+
+They go to one logger, `security`, so that they can be routed, kept and alerted on apart from
+the rest. Every field is an id, a route or an address: never a password, a token or a session.
+"""
+
+import logging
+
+from flask import has_request_context, request
+
+from servicekit.http import CLIENT_ADDRESS_HEADER
+
+log = logging.getLogger("security")
+ANONYMOUS = "anonymous"
+
+
+def security_event(
+    event: str,
+    *,
+    actor: str,
+    target: str,
+    org_id: str | None = None,
+    client_address: str | None = None,
+    **details: str,
+) -> None:
+    log.warning(
+        event,
+        extra={
+            "security_event": event,
+            "actor": actor or ANONYMOUS,
+            "target": target,
+            "org_id": org_id or "",
+            "client_address": client_address or forwarded_client_address(),
+            **details,
+        },
+    )
+
+
+def forwarded_client_address() -> str:
+    """The browser's address the calling service forwarded, else the caller's own."""
+    if not has_request_context():
+        return ""
+    forwarded = request.headers.get(CLIENT_ADDRESS_HEADER, "")
+    return forwarded[:64] if forwarded else (request.remote_addr or "")

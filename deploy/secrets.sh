@@ -11,11 +11,13 @@ touch "$dir/secrets.env"
 .venv/bin/python - "$dir/secrets.env" <<'PY'
 import base64, secrets, sys
 
+from servicekit.assertions import new_key_pair, public_of
 from servicekit.callers import VARIABLES as CALLER_KEYS
 
 path = sys.argv[1]
 with open(path) as f:
-    have = {line.split("=", 1)[0] for line in f if "=" in line}
+    have = dict(line.rstrip("\n").split("=", 1) for line in f if "=" in line)
+signing = have.get("ACTION_SIGNING_KEY") or new_key_pair()[0]
 client_secret = secrets.token_urlsafe(32)
 new = {
     "FORTNOX_CLIENT_SECRET": client_secret,
@@ -25,6 +27,8 @@ new = {
 }
 # One credential per caller of the internal APIs (servicekit.callers).
 new.update({name: secrets.token_urlsafe(32) for name in CALLER_KEYS.values()})
+# auth signs who starts an action; tokens and settings check with its public key
+new |= {"ACTION_SIGNING_KEY": signing, "ACTION_VERIFY_KEYS": public_of(signing)}
 if "FORTNOX_CLIENT_SECRET" in have:  # the sandbox must keep accepting our client's secret
     new.pop("SANDBOX_CLIENT_SECRET")
 with open(path, "a") as f:

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 import requests
 from servicekit.mailsink import MailSink, free_port
-from servicekit.testing import CALLER_KEYS, internal_headers
+from servicekit.testing import CALLER_KEYS, vouched_headers
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -215,7 +215,7 @@ class Platform:
     def internal(self, service: str, method: str, path: str, **kwargs) -> requests.Response:
         """A call to a service's internal API, by the caller its allow-list lets call the path."""
         url = self.env[f"{service.upper()}_URL"] + path
-        headers = internal_headers(path)
+        headers = vouched_headers(method, path, None)
         return requests.request(method, url, headers=headers, timeout=30, **kwargs)
 
     def reset_demo_fortnox(self) -> None:

@@ -22,7 +22,6 @@ from servicekit.web import ApiError
 # The callers of the platform and the variable holding each one's credential.
 VARIABLES = {
     "gateway": "GATEWAY_INTERNAL_KEY",
-    "tokens": "TOKENS_INTERNAL_KEY",
     "settings": "SETTINGS_INTERNAL_KEY",
     "resultat-finans": "RESULTAT_FINANS_INTERNAL_KEY",
     "operator": "OPERATOR_INTERNAL_KEY",

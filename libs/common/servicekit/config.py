@@ -60,10 +60,7 @@ VARIABLES = [
     Variable(
         "GATEWAY_INTERNAL_KEY", None, "the gateway's credential to auth, tokens and settings", True
     ),
-    Variable("TOKENS_INTERNAL_KEY", None, "the tokens service's credential to auth", True),
-    Variable(
-        "SETTINGS_INTERNAL_KEY", None, "the settings service's credential to tokens and auth", True
-    ),
+    Variable("SETTINGS_INTERNAL_KEY", None, "the settings service's credential to tokens", True),
     Variable(
         "RESULTAT_FINANS_INTERNAL_KEY",
         None,
@@ -74,6 +71,20 @@ VARIABLES = [
         "OPERATOR_INTERNAL_KEY",
         None,
         "operators' credential to tokens (audit trail) and settings (company rebuild)",
+        True,
+    ),
+    # Who starts an action through the gateway, as auth vouches for it (servicekit.assertions).
+    Variable(
+        "ACTION_SIGNING_KEY",
+        None,
+        "auth's Ed25519 key that signs who starts an action (base64 of 32 bytes)",
+        True,
+    ),
+    Variable(
+        "ACTION_VERIFY_KEYS",
+        None,
+        "auth's public key(s) tokens and settings check those with (base64; `new,old` while"
+        " rotating)",
         True,
     ),
     Variable("SANDBOX_CONTROL_ENABLED", "false", "enable the sandbox's fault-injection API"),

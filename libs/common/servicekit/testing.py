@@ -16,15 +16,27 @@ import pika
 import psycopg
 import pytest
 
-from servicekit import callers, db
+from servicekit import assertions, callers, db
 from servicekit.events import topology
 from servicekit.http import INTERNAL_KEY_HEADER
 from servicekit.migrate import migrate
 
 LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOCAL_AMQP = "amqp://guest:guest@127.0.0.1:5672/%2F"
-# One credential per caller of the internal APIs for this test run, random like real ones.
+# One credential per caller of the internal APIs for this test run, random like real ones, and
+# auth's key pair for the assertions of who starts an action.
+_SIGNING, _VERIFY = assertions.new_key_pair()
 CALLER_KEYS = {variable: secrets.token_urlsafe(32) for variable in callers.VARIABLES.values()}
+CALLER_KEYS |= {"ACTION_SIGNING_KEY": _SIGNING, "ACTION_VERIFY_KEYS": _VERIFY}
+
+
+def assertion_headers(
+    action: str, org_id: str, user_id: str = "7", role: str = "administrator", session: str = "s"
+) -> dict[str, str]:
+    """Auth's assertion that this person, in this session, starts `action` in the organisation,
+    signed as auth signs it in this test run."""
+    person = {"org_id": org_id, "user_id": user_id, "role": role}
+    return {assertions.HEADER: assertions.sign(_SIGNING, action, person, session)["assertion"]}
 
 
 def caller_headers(caller: str) -> dict[str, str]:
@@ -58,6 +70,25 @@ def row_problems(app, blueprint: str, view: str, allowed: dict) -> list[tuple]:
         if refused == (caller in allowed[view]):
             problems.append((caller, status, code))
     return problems
+
+
+_ACTION_ROUTES = {
+    ("POST", "/fortnox/connect"): "fortnox.connect",
+    ("POST", "/fortnox/callback"): "fortnox.callback",
+    ("POST", "/fortnox/check"): "fortnox.check",
+    ("POST", "/fortnox/disconnect"): "fortnox.disconnect",
+    ("PUT", "/payment-method"): "settings.save_payment_method",
+}
+
+
+def vouched_headers(method: str, path: str, org_id: str | None) -> dict[str, str]:
+    """internal_headers(), and for an action's route auth's assertion of it by user 7 in
+    session `s` of the organisation (tests of every route, like the OpenAPI checks)."""
+    headers = internal_headers(path)
+    for (action_method, suffix), action in _ACTION_ROUTES.items():
+        if method.upper() == action_method and path.endswith(suffix):
+            headers |= assertion_headers(action, org_id or str(uuid.uuid4()))
+    return headers
 
 
 def internal_headers(path: str) -> dict[str, str]:

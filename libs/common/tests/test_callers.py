@@ -10,7 +10,7 @@ from servicekit.web import install_platform
 
 KEYS = {
     "gateway": CALLER_KEYS["GATEWAY_INTERNAL_KEY"],
-    "tokens": CALLER_KEYS["TOKENS_INTERNAL_KEY"],
+    "settings": CALLER_KEYS["SETTINGS_INTERNAL_KEY"],
 }
 
 
@@ -34,9 +34,9 @@ def _app(allowed: dict) -> Flask:
 
 def test_a_caller_on_the_row_gets_through_and_one_off_it_is_403_and_logged(caplog):
     caplog.set_level(logging.INFO, logger="security")
-    app = _app({"read_note": {"gateway", "tokens"}, "add_note": {"tokens"}})
+    app = _app({"read_note": {"gateway", "settings"}, "add_note": {"settings"}})
     assert answer_as(app, "internal.read_note", "gateway")[0] == 200
-    assert answer_as(app, "internal.add_note", "tokens")[0] == 201
+    assert answer_as(app, "internal.add_note", "settings")[0] == 201
     assert answer_as(app, "internal.add_note", "gateway") == (403, "caller_not_allowed")
     (event,) = [r for r in caplog.records if hasattr(r, "security_event")]
     assert (event.security_event, event.actor, event.target, event.client_address) == (

@@ -28,7 +28,6 @@ def load(environ: dict | None = None) -> dict:
     config = base(environ)
     config.update((name, env.get(name, environ)) for name in _NAMES)
     # The callers of the internal API; the API refuses to start without each one's credential.
-    config["CALLERS"] = callers.read(
-        environ, "GATEWAY_INTERNAL_KEY", "TOKENS_INTERNAL_KEY", "SETTINGS_INTERNAL_KEY"
-    )
+    config["CALLERS"] = callers.read(environ, "GATEWAY_INTERNAL_KEY")
+    config["ACTION_SIGNING_KEY"] = env.optional("ACTION_SIGNING_KEY", environ)
     return config

@@ -7,6 +7,7 @@ accept and answer. Unknown fields are ignored; a field that is not a string coun
 """
 
 from marshmallow import EXCLUDE, Schema, fields, validate
+from servicekit.assertions import ACTIONS
 
 from auth.domain import passwords
 from auth.domain.fields import COMPANY_MAX, EMAIL_MAX, IDENTIFIER_MAX, NAME_MAX
@@ -181,6 +182,21 @@ class InvitationIn(_In):
 
 class Invited(Schema):
     user_id = fields.UUID()
+
+
+class AssertionIn(_In):
+    action = fields.String(
+        required=True,
+        validate=validate.OneOf(list(ACTIONS)),
+        metadata={"example": "fortnox.check"},
+    )
+
+
+class AssertionOut(Schema):
+    """Auth's signed word on who starts the action: the gateway passes it on unread."""
+
+    assertion = fields.String(metadata={"description": "A JWT (EdDSA) for the action's service."})
+    expires_in = fields.Integer(metadata={"description": "Seconds it is valid."})
 
 
 class RoleIn(_In):

@@ -17,4 +17,6 @@ def load(environ: dict | None = None) -> dict:
         # Who may call the internal API, and settings' own credential to tokens and auth.
         "CALLERS": callers.read(environ, "GATEWAY_INTERNAL_KEY", "OPERATOR_INTERNAL_KEY"),
         "OWN_KEY": callers.read(environ, "SETTINGS_INTERNAL_KEY")["settings"],
+        # auth's public key: who starts an action (servicekit.assertions)
+        "ACTION_VERIFY_KEYS": env.optional("ACTION_VERIFY_KEYS", environ),
     }

@@ -25,11 +25,6 @@ class PaymentMethodIn(_In):
     )
     clearing_number = fields.String(load_default=None, allow_none=True, validate=_text)
     account_number = fields.String(load_default=None, allow_none=True, validate=_text)
-    changed_by = fields.String(
-        required=True,
-        validate=validate.Length(min=1, max=200),
-        metadata={"description": "Who saves it, as the gateway names them.", "example": "user:1"},
-    )
 
 
 def _method(row: dict) -> PaymentMethod:

@@ -2,7 +2,7 @@
 
 import pytest
 from servicekit.http import INTERNAL_KEY_HEADER
-from servicekit.testing import CALLER_KEYS
+from servicekit.testing import CALLER_KEYS, assertion_headers
 from settings import config as settings_config
 from settings.entrypoints.api import MIGRATIONS, create_app
 
@@ -14,15 +14,18 @@ class Api:
         self.app = app
         self.client = app.test_client()
 
-    def call(self, method: str, path: str, json=None, key: str | None = INTERNAL_KEY):
-        headers = {INTERNAL_KEY_HEADER: key} if key else {}
+    def call(self, method: str, path: str, json=None, key: str | None = INTERNAL_KEY, headers=None):
+        headers = ({INTERNAL_KEY_HEADER: key} if key else {}) | (headers or {})
         return self.client.open(path, method=method, json=json, headers=headers)
 
     def get(self, path: str, **kw):
         return self.call("GET", path, **kw)
 
-    def put(self, path: str, json=None, **kw):
-        return self.call("PUT", path, json, **kw)
+    def put(self, path: str, json=None, user: str | None = "1", headers=None, **kw):
+        """As the gateway saves: with auth's assertion that administrator `user` does it."""
+        org_id = path.split("/")[3]
+        vouched = assertion_headers("settings.save_payment_method", org_id, user) if user else {}
+        return self.call("PUT", path, json, headers=vouched | (headers or {}), **kw)
 
     def post(self, path: str, json=None, **kw):
         return self.call("POST", path, json, **kw)

@@ -3,6 +3,7 @@
 import uuid
 
 import psycopg
+from servicekit.testing import assertion_headers
 from settings.handlers import seed
 
 ORG = "00000000-0000-4000-8000-0000000000aa"
@@ -20,7 +21,7 @@ def test_nothing_saved_yet_is_answered_as_not_configured(api):
 
 
 def test_a_saved_bankgiro_is_there_after_reading_it_again(api):
-    saved = api.put(PATH, {"method": "bankgiro", "number": "160 9908", "changed_by": "user:1"})
+    saved = api.put(PATH, {"method": "bankgiro", "number": "160 9908"}, user="1")
     assert saved.status_code == 200
     body = api.get(PATH).get_json()
     assert body["method"] == "bankgiro"
@@ -32,8 +33,8 @@ def test_a_saved_bankgiro_is_there_after_reading_it_again(api):
 
 
 def test_a_bad_number_gets_422_with_the_field_message_and_changes_nothing(api, settings_env):
-    api.put(PATH, {"method": "bankgiro", "number": "160-9908", "changed_by": "user:1"})
-    refused = api.put(PATH, {"method": "bankgiro", "number": "160-9907", "changed_by": "user:2"})
+    api.put(PATH, {"method": "bankgiro", "number": "160-9908"}, user="1")
+    refused = api.put(PATH, {"method": "bankgiro", "number": "160-9907"}, user="2")
     assert refused.status_code == 422
     error = refused.get_json()["error"]
     assert error["code"] == "invalid_input"
@@ -49,29 +50,45 @@ def test_a_bank_account_with_a_wrong_clearing_number_names_that_field(api):
             "method": "bank_account",
             "clearing_number": "0999",
             "account_number": "1234567",
-            "changed_by": "user:1",
         },
     )
     assert refused.status_code == 422
     assert list(refused.get_json()["error"]["fields"]) == ["clearing_number"]
 
 
-def test_an_unknown_method_or_missing_author_is_refused_by_the_schema(api):
-    assert api.put(PATH, {"method": "swish", "number": "1", "changed_by": "u"}).status_code == 422
-    assert api.put(PATH, {"method": "bankgiro", "number": "1609908"}).status_code == 422
+def test_an_unknown_method_is_refused_by_the_schema(api):
+    assert api.put(PATH, {"method": "swish", "number": "1"}).status_code == 422
+
+
+def test_saving_needs_auths_word_that_an_administrator_of_the_organisation_does_it(
+    api, settings_env
+):
+    """The gateway's credential alone, or its word on who saves, changes nothing."""
+    body = {"method": "bankgiro", "number": "160-9908", "changed_by": "user:forged"}
+    other = "00000000-0000-4000-8000-0000000000bb"
+    refusals = [
+        ({}, 401),
+        (assertion_headers("settings.save_payment_method", other), 403),
+        (assertion_headers("fortnox.disconnect", ORG), 401),  # another service's audience
+        (assertion_headers("settings.save_payment_method", ORG, role="user"), 403),
+    ]
+    for headers, status in refusals:
+        assert api.put(PATH, body, user=None, headers=headers).status_code == status, headers
+    assert api.get(PATH).get_json() == {"configured": False} and _outbox(settings_env) == []
+    api.put(PATH, body, user="kaisa")
+    assert api.get(PATH).get_json()["changed_by"] == "user:kaisa"
 
 
 def test_every_change_is_kept_with_who_and_when_and_published_without_the_full_account(
     api, settings_env
 ):
-    api.put(PATH, {"method": "bankgiro", "number": "160-9908", "changed_by": "user:kaisa"})
+    api.put(PATH, {"method": "bankgiro", "number": "160-9908"}, user="kaisa")
     account = {
         "method": "bank_account",
         "clearing_number": "8424-4",
         "account_number": "983 189 224-6",
-        "changed_by": "user:olle",
     }
-    changed = api.put(PATH, account).get_json()
+    changed = api.put(PATH, account, user="olle").get_json()
     assert changed["changed"] is True
     assert changed["bank_name"] == "Swedbank"
     history = api.get(PATH + "/history").get_json()["entries"]
@@ -88,7 +105,7 @@ def test_every_change_is_kept_with_who_and_when_and_published_without_the_full_a
 
 
 def test_saving_the_same_method_again_changes_and_publishes_nothing(api, settings_env):
-    body = {"method": "plusgiro", "number": "12 34 56-6", "changed_by": "user:1"}
+    body = {"method": "plusgiro", "number": "12 34 56-6"}
     api.put(PATH, body)
     again = api.put(PATH, body | {"number": "1234566"}).get_json()
     assert again["changed"] is False
@@ -107,7 +124,7 @@ def test_an_organisation_id_must_be_a_uuid(api):
 
 
 def test_the_overview_has_payment_method_and_company(api):
-    api.put(PATH, {"method": "bankgiro", "number": "160-9908", "changed_by": "user:1"})
+    api.put(PATH, {"method": "bankgiro", "number": "160-9908"}, user="1")
     body = api.get(f"/internal/organisations/{ORG}").get_json()
     assert body["payment_method"]["display"] == "160-9908"
     assert body["company"] == {"known": False}

@@ -145,8 +145,8 @@ class TokensServer:
     base_url: str
     log_path: Path
 
-    def post(self, path: str, **kwargs) -> requests.Response:
-        headers = internal_headers(path)
+    def post(self, path: str, headers: dict | None = None, **kwargs) -> requests.Response:
+        headers = internal_headers(path) | (headers or {})
         return requests.post(self.base_url + path, headers=headers, timeout=60, **kwargs)
 
     def get(self, path: str, **kwargs) -> requests.Response:

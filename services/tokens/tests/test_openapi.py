@@ -11,7 +11,7 @@ from servicekit.openapi_checks import (
     route_problems,
     validation_problems,
 )
-from servicekit.testing import internal_headers
+from servicekit.testing import vouched_headers
 from tokens.entrypoints.api import create_app
 
 ORG_PATH = "/internal/organisations/{org_id}/fortnox"
@@ -87,10 +87,11 @@ def test_each_documented_example_is_accepted_and_each_required_field_is_asked_fo
     """Check and disconnect get an organisation connected through the Fortnox sandbox."""
 
     def prepare(method: str, path: str) -> Call:
-        call = Call(headers=internal_headers(path))
+        call = Call()
         if path.startswith(ORG_PATH):
             needs_connection = path.endswith(("/check", "/disconnect"))
             call.path = {"org_id": connect_org().org_id if needs_connection else str(uuid.uuid4())}
+        call.headers = vouched_headers(method, path, call.path.get("org_id"))
         return call
 
     assert body_problems(client, document, prepare) == []
@@ -104,25 +105,26 @@ def test_every_answer_fits_the_document_through_a_connection_s_life(
 
     def call(method: str, path: str, org_id: str | None = None, json=None):
         url = path.replace("{org_id}", org_id) if org_id else path
-        answer = client.open(url, method=method, json=json, headers=internal_headers(path))
+        headers = vouched_headers(method, path, org_id)
+        answer = client.open(url, method=method, json=json, headers=headers)
         operation = document["paths"][path][method.lower()]
         assert response_problems(document, operation, f"{method} {path}", answer) == []
         answers.append((method, path.removeprefix(ORG_PATH) or "/", answer.status_code))
         return answer.get_json()
 
     tenant = fortnox_sandbox.create_tenant(legacy_token=False)
-    org_id, user = str(uuid.uuid4()), {"user_id": "7", "session_ref": "session-7"}
-    started = call("POST", ORG_PATH + "/connect", org_id, user)
+    org_id = str(uuid.uuid4())
+    started = call("POST", ORG_PATH + "/connect", org_id, {})
     consent = fortnox_sandbox.consent(started["authorize_url"], tenant.username, tenant.password)
-    body = {"state": consent.state, "code": consent.code, **user}
+    body = {"state": consent.state, "code": consent.code}
     completed = call("POST", "/internal/fortnox/callback", json=body)
     assert completed["outcome"] == "connected" and completed["company"]["company_name"]
     assert call("POST", "/internal/fortnox/callback", json=body)["outcome"] == "state_reused"
     assert call("GET", ORG_PATH, org_id)["state"] == "connected"
     handed = call("POST", ORG_PATH + "/access-token", org_id)
     assert set(handed) == {"access_token", "kind", "expires_at"}
-    assert call("POST", ORG_PATH + "/check", org_id, {"user_id": "7"})["ok"] is True
-    assert call("POST", ORG_PATH + "/disconnect", org_id, {"user_id": "7"})["state"] == "revoked"
+    assert call("POST", ORG_PATH + "/check", org_id)["ok"] is True
+    assert call("POST", ORG_PATH + "/disconnect", org_id)["state"] == "revoked"
     call("POST", ORG_PATH + "/access-token", org_id)
     call("GET", ORG_PATH, org_id)
     assert call("GET", ORG_PATH + "/audit", org_id)["entries"][0]["action"] == "disconnect"

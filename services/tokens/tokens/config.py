@@ -22,6 +22,8 @@ def load(environ: dict | None = None) -> dict:
             "RESULTAT_FINANS_INTERNAL_KEY",
             "OPERATOR_INTERNAL_KEY",
         ),
+        # auth's public key: who starts an action (servicekit.assertions)
+        "ACTION_VERIFY_KEYS": env.optional("ACTION_VERIFY_KEYS", environ),
         "FORTNOX_AUTH_URL": env.get("FORTNOX_AUTH_URL", environ),
         "FORTNOX_API_URL": env.get("FORTNOX_API_URL", environ),
         "FORTNOX_CLIENT_ID": env.get("FORTNOX_CLIENT_ID", environ),

@@ -23,19 +23,10 @@ class _In(Schema):
         unknown = EXCLUDE
 
 
-_short = validate.Length(min=1, max=200)
-_user = {"description": "The person who acts, as the auth service names them.", "example": "7"}
-_session = {
-    "description": "A reference to the person's session; only its hash is kept.",
-    "example": "session-ref-7",
-}
-
-
 class StartConnectIn(_In):
-    """Who starts "Ny Token"; the authorize URL is bound to them, their session and the org."""
+    """How to connect; the authorize URL is bound to the organisation and to the person and
+    session auth's assertion names."""
 
-    user_id = fields.String(required=True, validate=_short, metadata=_user)
-    session_ref = fields.String(required=True, validate=_short, metadata=_session)
     account_type = fields.String(
         load_default=None,
         allow_none=True,
@@ -49,7 +40,8 @@ class StartConnectIn(_In):
 
 
 class CallbackIn(_In):
-    """Fortnox's answer on the redirect URI as the gateway received it, with who received it."""
+    """Fortnox's answer on the redirect URI as the gateway received it; who received it is what
+    auth's assertion names."""
 
     state = fields.String(
         load_default=None,
@@ -72,14 +64,6 @@ class CallbackIn(_In):
     error_description = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(max=1000)
     )
-    user_id = fields.String(required=True, validate=_short, metadata=_user)
-    session_ref = fields.String(required=True, validate=_short, metadata=_session)
-
-
-class ActorIn(_In):
-    """Who asks; left out, the audit trail names the calling service."""
-
-    user_id = fields.String(load_default=None, allow_none=True, validate=_short, metadata=_user)
 
 
 class StartConnectOut(Schema):

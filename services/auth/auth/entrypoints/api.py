@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
-from servicekit import callers, openapi
+from servicekit import assertions, callers, openapi
 from servicekit.app import create_service_app_from_config, pool_of
 
 from auth import config as service_config
@@ -17,6 +17,7 @@ def create_app(config: dict | None = None, clock: Clock | None = None) -> Flask:
     """`clock` is the tests' seam for time (session timeouts, link expiry, throttling)."""
     config = config or service_config.load()
     credentials = callers.check("auth", config["CALLERS"])
+    assertions.check_key("auth", "ACTION_SIGNING_KEY", config["ACTION_SIGNING_KEY"])
     app = create_service_app_from_config(config, MIGRATIONS)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     app.extensions["auth"] = bootstrap(config, pool_of(app), clock)

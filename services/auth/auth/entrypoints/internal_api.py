@@ -1,5 +1,4 @@
-"""The auth service's internal HTTP API, called by the gateway; tokens and settings resolve the
-session of the person an action is for.
+"""The auth service's internal HTTP API, called by the gateway with its own credential.
 
 Organisation and account endpoints act for the person whose session token comes in
 `X-Session-Token`: the session is resolved here again, so no caller can act for another
@@ -9,21 +8,22 @@ organisation or user.
 import uuid
 
 from flask import Blueprint, current_app, jsonify, request
-from servicekit import callers, openapi
+from servicekit import assertions, callers, openapi
 from servicekit.security import ANONYMOUS, security_event
 from servicekit.web import error_response
 
 from auth import schemas
 from auth.bootstrap import AuthContext
-from auth.domain.errors import AuthError, NotFound, Throttled
+from auth.domain.errors import AuthError, Forbidden, NotFound, Throttled
 from auth.handlers import account, organisation, recovery, sessions, signup
 
 SESSION_HEADER = openapi.SESSION_HEADER
 LINK_PURPOSES = ("reset", "verify", "invite")
 DESCRIPTION = """The auth service: organisations, their users and roles, log-in and sessions, and
-the mailed links (password reset, e-mail verification, invitation). The gateway calls it with its
-own credential; tokens and settings may only resolve a session. Organisation and account operations act for the person whose session
-token comes in `X-Session-Token`: the session is resolved here again."""
+the mailed links (password reset, e-mail verification, invitation), and the signed assertions of
+who starts an action in tokens or settings. Only the gateway calls it, with its own credential.
+Organisation and account operations act for the person whose session token comes in
+`X-Session-Token`: the session is resolved here again."""
 # A malformed id is answered as one that does not exist.
 ORG = {"format": "uuid", "description": "The organisation; the session's own, or 403."}
 ORG_MEMBER = {"org_id": ORG, "user_id": {"format": "uuid", "description": "The member's user."}}
@@ -33,8 +33,8 @@ _GATEWAY = frozenset({"gateway"})
 # Which caller may call which route (view name -> callers); a route not listed is refused.
 ALLOWED = {
     "login": _GATEWAY,
-    # tokens and settings check with auth who starts an action in their service
-    "resolve": _GATEWAY | {"tokens", "settings"},
+    "resolve": _GATEWAY,
+    "assert_action": _GATEWAY,
     "end": _GATEWAY,
     "change_password": _GATEWAY,
     "request_reset": _GATEWAY,
@@ -111,6 +111,27 @@ def build_blueprint(credentials: dict[str, str]) -> Blueprint:
     def resolve():
         """Who the session belongs to; an ended or unknown session is 401 `session_invalid`."""
         return jsonify(sessions.resolve_session(_ctx(), _body().get("session_token")))
+
+    @bp.post("/orgs/<org_id>/assertions")
+    @openapi.operation(
+        body=schemas.AssertionIn,
+        responses={200: schemas.AssertionOut},
+        errors=(403, 404, 422),
+        session=True,
+        path={"org_id": ORG},
+    )
+    def assert_action(org_id: str):
+        """Vouch for who starts an action in the organisation: the session's person, signed.
+
+        The action's service (tokens or settings) checks the signature and takes the person,
+        their organisation and role from it, so the gateway's word alone moves nothing."""
+        action = schemas.AssertionIn().load(request.get_json(silent=True) or {})["action"]
+        actor = _actor()
+        if actor["org_id"] != _uuid(org_id):
+            raise Forbidden()
+        signing_key = current_app.config["ACTION_SIGNING_KEY"]
+        token = request.headers.get(SESSION_HEADER, "")
+        return jsonify(assertions.sign(signing_key, action, actor, token))
 
     @bp.post("/sessions/end")
     @openapi.operation(body=schemas.SessionTokenIn, responses={204: None})

@@ -101,6 +101,11 @@ class AuthClient:
     def remove_member(self, session: str, org_id: str, user_id: str) -> None:
         self._call("DELETE", f"/internal/orgs/{org_id}/members/{user_id}", session=session)
 
+    def assert_action(self, session: str, org_id: str, action: str) -> str:
+        """Auth's signed word that the session's person starts `action` in the organisation."""
+        path = f"/internal/orgs/{org_id}/assertions"
+        return self._call("POST", path, {"action": action}, session=session)["assertion"]
+
     def change_role(self, session: str, org_id: str, user_id: str, role: str) -> None:
         path = f"/internal/orgs/{org_id}/members/{user_id}/role"
         self._call("PUT", path, {"role": role}, session=session)

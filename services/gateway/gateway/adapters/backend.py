@@ -4,11 +4,11 @@ Each call either answers, raises Unavailable (the service is down or failing: th
 and shows the rest), or raises Refused (the service said no: 4xx with the platform's error).
 """
 
-import hashlib
 import uuid
 from dataclasses import dataclass, field
 
 import requests
+from servicekit.assertions import HEADER as ASSERTION_HEADER
 from servicekit.http import ServiceClient
 
 
@@ -34,9 +34,11 @@ class _Backend:
     def __init__(self, base_url: str, internal_key: str, timeout: float = 5.0):
         self.http = ServiceClient(base_url, internal_key, timeout)
 
-    def _call(self, method: str, path: str, json=None) -> dict:
+    def _call(self, method: str, path: str, json=None, assertion: str | None = None) -> dict:
+        """`assertion`: auth's word on who starts the action, for the actions that need it."""
+        headers = {ASSERTION_HEADER: assertion} if assertion else {}
         try:
-            response = self.http.request(method, path, json=json)
+            response = self.http.request(method, path, json=json, headers=headers)
         except requests.RequestException as exc:
             raise Unavailable(self.name) from exc
         if response.status_code >= 500:
@@ -60,39 +62,27 @@ def _org(org_id: str) -> str:
     return str(uuid.UUID(org_id))
 
 
-def session_ref(session_token: str) -> str:
-    """What binds a Fortnox authorization to this browser session, without the session id."""
-    return hashlib.sha256(session_token.encode()).hexdigest()[:40]
-
-
 class TokensClient(_Backend):
     name = "tokens"
 
     def status(self, org_id: str) -> dict:
         return self._call("GET", f"/internal/organisations/{_org(org_id)}/fortnox")
 
-    def start_connect(self, org_id: str, user_id: str, session_token: str) -> dict:
-        body = {"user_id": user_id, "session_ref": session_ref(session_token)}
-        return self._call("POST", f"/internal/organisations/{_org(org_id)}/fortnox/connect", body)
+    def start_connect(self, org_id: str, assertion: str) -> dict:
+        path = f"/internal/organisations/{_org(org_id)}/fortnox/connect"
+        return self._call("POST", path, {}, assertion)
 
-    def complete(self, query: dict, user_id: str, session_token: str) -> dict:
-        body = {
-            "state": query.get("state"),
-            "code": query.get("code"),
-            "error": query.get("error"),
-            "error_description": query.get("error_description"),
-            "user_id": user_id,
-            "session_ref": session_ref(session_token),
-        }
-        return self._call("POST", "/internal/fortnox/callback", body)
+    def complete(self, query: dict, assertion: str) -> dict:
+        body = {name: query.get(name) for name in ("state", "code", "error", "error_description")}
+        return self._call("POST", "/internal/fortnox/callback", body, assertion)
 
-    def check(self, org_id: str, user_id: str) -> dict:
+    def check(self, org_id: str, assertion: str) -> dict:
         path = f"/internal/organisations/{_org(org_id)}/fortnox/check"
-        return self._call("POST", path, {"user_id": user_id})
+        return self._call("POST", path, {}, assertion)
 
-    def disconnect(self, org_id: str, user_id: str) -> dict:
+    def disconnect(self, org_id: str, assertion: str) -> dict:
         path = f"/internal/organisations/{_org(org_id)}/fortnox/disconnect"
-        return self._call("POST", path, {"user_id": user_id})
+        return self._call("POST", path, {}, assertion)
 
 
 class SettingsClient(_Backend):
@@ -101,6 +91,6 @@ class SettingsClient(_Backend):
     def overview(self, org_id: str) -> dict:
         return self._call("GET", f"/internal/organisations/{_org(org_id)}")
 
-    def save_payment_method(self, org_id: str, form: dict, changed_by: str) -> dict:
-        body = {**form, "changed_by": changed_by}
-        return self._call("PUT", f"/internal/organisations/{_org(org_id)}/payment-method", body)
+    def save_payment_method(self, org_id: str, form: dict, assertion: str) -> dict:
+        path = f"/internal/organisations/{_org(org_id)}/payment-method"
+        return self._call("PUT", path, form, assertion)

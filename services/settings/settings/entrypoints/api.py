@@ -10,7 +10,7 @@ from the views and schemas in entrypoints/internal_api.py and schemas.py.
 from pathlib import Path
 
 from flask import Flask
-from servicekit import callers, openapi
+from servicekit import assertions, callers, openapi
 from servicekit.app import create_service_app_from_config, pool_of
 
 from settings import config as service_config
@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     config = config or service_config.load()
     credentials = callers.check("settings", config["CALLERS"])
     callers.own("settings", "settings", config["OWN_KEY"])
+    assertions.check_key("settings", "ACTION_VERIFY_KEYS", config["ACTION_VERIFY_KEYS"])
     app = create_service_app_from_config(config, MIGRATIONS)
     app.extensions["settings"] = bootstrap(config, pool_of(app))
     app.register_blueprint(build_blueprint(credentials))

@@ -4,7 +4,7 @@ Described in OpenAPI at /openapi.json from the schemas and docstrings below. Onl
 decides who may call what (administrators save the payment method)."""
 
 from flask import Blueprint, current_app, jsonify, request
-from servicekit import callers, openapi
+from servicekit import assertions, callers, openapi
 from servicekit.web import ApiError, error_response, valid_org_id
 
 from settings import schemas
@@ -28,7 +28,8 @@ def _company(info) -> dict:
 
 DESCRIPTION = """The settings service keeps each organisation's payment method, with who saved it
 and when, and the company as the tokens service last told it. The gateway calls it with its own
-credential, operators may rebuild the company; the gateway decides who may do what (administrators save the payment method)."""
+credential, operators may rebuild the company. Saving the payment method needs auth's assertion
+that an administrator of the organisation does it."""
 
 
 _GATEWAY = frozenset({"gateway"})
@@ -77,11 +78,18 @@ def build_blueprint(credentials: dict[str, str]) -> Blueprint:
 
         A number that fails the bank's rules is refused with 422 and a Swedish message per
         field (`number`, `clearing_number`, `account_number`, `method`); nothing is saved.
-        Saving what is already saved changes nothing and answers `changed: false`."""
+        Saving what is already saved changes nothing and answers `changed: false`. Only an
+        administrator of the organisation saves, as auth's assertion (`X-Action-Assertion`,
+        action `settings.save_payment_method`) vouches; the history names them."""
         org_id = valid_org_id(org_id)
+        who = assertions.required(
+            current_app.config["ACTION_VERIFY_KEYS"],
+            "settings.save_payment_method",
+            org_id,
+            admin=True,
+        )
         body = schemas.PaymentMethodIn().load(request.get_json(silent=True) or {})
-        changed_by = body.pop("changed_by")
-        row, changed = payment.change(_ctx(), org_id, body, changed_by)
+        row, changed = payment.change(_ctx(), org_id, body, f"user:{who['user_id']}")
         return jsonify(schemas.PaymentMethodSaved().dump(row | {"changed": changed}))
 
     @bp.get("/payment-method/history")

@@ -3,6 +3,7 @@
 import uuid
 
 import requests
+from servicekit.testing import assertion_headers
 
 
 def _org() -> str:
@@ -17,11 +18,12 @@ def test_every_route_needs_the_internal_key(tokens_server):
 
 def test_bad_input_gets_field_messages_and_changes_nothing(tokens_server):
     response = tokens_server.post("/internal/organisations/not-a-uuid/fortnox/connect", json={})
-    assert response.status_code == 422
-    assert set(response.json()["error"]["fields"]) >= {"user_id", "session_ref"}
+    assert response.status_code == 422 and "org_id" in response.json()["error"]["fields"]
+    org_id = _org()
     response = tokens_server.post(
-        "/internal/organisations/not-a-uuid/fortnox/connect",
-        json={"user_id": "u", "session_ref": "s", "account_type": "robot"},
+        f"/internal/organisations/{org_id}/fortnox/connect",
+        json={"account_type": "robot"},
+        headers=assertion_headers("fortnox.connect", org_id),
     )
     assert response.status_code == 422
     assert "account_type" in response.json()["error"]["fields"]
@@ -42,15 +44,21 @@ def test_connect_handout_check_and_disconnect_over_http(
     tokens_server, fortnox_sandbox, svc, raw, helpers
 ):
     tenant = fortnox_sandbox.create_tenant(legacy_token=False)
-    org_id, user = _org(), {"user_id": "user-1", "session_ref": "session-1"}
+    org_id = _org()
+
+    def user(action: str) -> dict:
+        return assertion_headers(action, org_id, "user-1", session="session-1")
+
     base = f"/internal/organisations/{org_id}/fortnox"
-    started = tokens_server.post(base + "/connect", json=user)
+    started = tokens_server.post(base + "/connect", json={}, headers=user("fortnox.connect"))
     assert started.status_code == 201
     answer = fortnox_sandbox.consent(
         started.json()["authorize_url"], tenant.username, tenant.password
     )
     completed = tokens_server.post(
-        "/internal/fortnox/callback", json={"state": answer.state, "code": answer.code, **user}
+        "/internal/fortnox/callback",
+        json={"state": answer.state, "code": answer.code},
+        headers=user("fortnox.callback"),
     )
     assert completed.json()["outcome"] == "connected"
     assert completed.json()["company"]["database_number"] == str(tenant.tenant_id)
@@ -64,11 +72,11 @@ def test_connect_handout_check_and_disconnect_over_http(
     assert set(handed) == {"access_token", "kind", "expires_at"}
     assert fortnox_sandbox.company_information(handed["access_token"]).status_code == 200
 
-    checked = tokens_server.post(base + "/check", json=user).json()
+    checked = tokens_server.post(base + "/check", headers=user("fortnox.check")).json()
     assert checked["ok"] is True and checked["company"]["company_name"] == tenant.company_name
 
     refresh_token = svc.store.peek(org_id).refresh_token
-    gone = tokens_server.post(base + "/disconnect", json=user).json()
+    gone = tokens_server.post(base + "/disconnect", headers=user("fortnox.disconnect")).json()
     assert gone == {"state": "revoked", "revoked_at_fortnox": True, "reason": "revoked at Fortnox"}
     assert fortnox_sandbox.refresh(refresh_token).status_code == 400
     row = raw.execute("SELECT * FROM connections WHERE org_id = %s", (org_id,)).fetchone()
@@ -86,7 +94,8 @@ def test_connect_handout_check_and_disconnect_over_http(
 def test_callback_outcomes_are_answers_not_errors(tokens_server):
     response = tokens_server.post(
         "/internal/fortnox/callback",
-        json={"state": "forged", "code": "x", "user_id": "u", "session_ref": "s"},
+        json={"state": "forged", "code": "x"},
+        headers=assertion_headers("fortnox.callback", _org()),
     )
     assert response.status_code == 200
     assert response.json()["outcome"] == "state_invalid"
@@ -99,7 +108,7 @@ def test_check_reports_a_readable_reason_when_fortnox_fails(
     org_id = connect_org().org_id
     fortnox_sandbox.control.inject_fault("companyinformation", 503)
     try:
-        checked = tokens_server.post(f"/internal/organisations/{org_id}/fortnox/check").json()
+        checked = _check(tokens_server, org_id)
     finally:
         fortnox_sandbox.control.clear_faults()
     assert checked["ok"] is False and "503" in checked["reason"]
@@ -113,9 +122,35 @@ def test_check_of_a_legacy_connection_uses_the_legacy_headers_and_learns_the_com
     tenant = fortnox_sandbox.create_tenant()
     org_id = _org()
     imports.import_legacy(svc, org_id, tenant.legacy_token, None, actor="test")
-    checked = tokens_server.post(f"/internal/organisations/{org_id}/fortnox/check").json()
+    checked = _check(tokens_server, org_id)
     assert checked["ok"] is True
     assert checked["company"]["database_number"] == str(tenant.tenant_id)
     status = tokens_server.get(f"/internal/organisations/{org_id}/fortnox").json()
     assert status["token_type"] == "Access Token" and status["company_name"] == tenant.company_name
     assert len(helpers.events_of(raw, org_id, "company.updated")) == 1
+
+
+def _check(tokens_server, org_id: str) -> dict:
+    path = f"/internal/organisations/{org_id}/fortnox/check"
+    return tokens_server.post(path, headers=assertion_headers("fortnox.check", org_id)).json()
+
+
+def test_an_action_without_auths_word_for_it_is_refused_and_changes_nothing(
+    tokens_server, connect_org, svc
+):
+    """A compromised gateway holds the gateway's credential, but cannot forge auth's assertion."""
+    org_id, other = connect_org().org_id, _org()
+    before = svc.store.peek(org_id)
+    path = f"/internal/organisations/{org_id}/fortnox/disconnect"
+    refusals = [
+        ({}, 401, "assertion_invalid"),
+        (assertion_headers("fortnox.disconnect", other), 403, "forbidden"),
+        (assertion_headers("fortnox.check", org_id), 403, "forbidden"),
+        (assertion_headers("fortnox.disconnect", org_id, role="user"), 403, "forbidden"),
+        ({"X-Action-Assertion": "forged.by.gateway"}, 401, "assertion_invalid"),
+    ]
+    for headers, status, code in refusals:
+        answer = tokens_server.post(path, headers=headers)
+        assert (answer.status_code, answer.json()["error"]["code"]) == (status, code), headers
+    after = svc.store.peek(org_id)
+    assert (after.state, after.refresh_token) == (before.state, before.refresh_token)

@@ -10,7 +10,7 @@ the views below and schemas.py.
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, request
-from servicekit import callers, openapi
+from servicekit import assertions, callers, openapi
 from servicekit import config as env
 from servicekit.app import create_service_app_from_config, pool_of
 from servicekit.web import error_response, on_scrape, valid_org_id
@@ -61,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     config = config or service_config.load()
     env.require(config, "ENCRYPTION_KEYS", "FORTNOX_CLIENT_SECRET")
     credentials = callers.check("tokens", config["CALLERS"])
+    assertions.check_key("tokens", "ACTION_VERIFY_KEYS", config["ACTION_VERIFY_KEYS"])
     app = create_service_app_from_config(config, MIGRATIONS)
     app.extensions["tokens"] = bootstrap(config, pool_of(app))
     on_scrape(app, lambda: observe_connections(pool_of(app)))
@@ -88,11 +89,15 @@ def _internal_api(credentials: dict[str, str]) -> Blueprint:
     def start_connect(org_id):
         """Start "Ny Token": Fortnox's authorize URL for the person to approve.
 
-        The URL carries a new single-use `state`, valid 10 minutes and bound to the
-        organisation, the user and their session; the callback must come back with all three."""
+        For an administrator of the organisation, as auth's assertion (`X-Action-Assertion`,
+        action `fortnox.connect`) vouches. The URL carries a new single-use `state`, valid 10
+        minutes and bound to the organisation, the user and their session; the callback must
+        come back with all three."""
+        org_id = valid_org_id(org_id)
+        who = assertions.required(_keys(), "fortnox.connect", org_id, admin=True)
         body = _body(schemas.StartConnectIn())
         started = connect.start_connect(
-            _svc(), valid_org_id(org_id), body["user_id"], body["session_ref"], body["account_type"]
+            _svc(), org_id, who["user_id"], who["session_ref"], body["account_type"]
         )
         return schemas.StartConnectOut().dump(started), 201
 
@@ -103,14 +108,16 @@ def _internal_api(credentials: dict[str, str]) -> Blueprint:
     def complete_callback():
         """Complete "Ny Token" with Fortnox's answer on the redirect URI.
 
-        The gateway's /fortnox/callback passes Fortnox's query through with who received it.
-        Every outcome is a 200 answer: `connected`, `upgraded` (a legacy token replaced),
+        The gateway's /fortnox/callback passes Fortnox's query through; who received it is
+        what auth's assertion (action `fortnox.callback`) vouches. Every outcome is a 200 answer: `connected`, `upgraded` (a legacy token replaced),
         `refused` (the person did not approve; nothing changed), `state_missing`,
         `state_invalid` (unknown, forged, or another user's or session's), `state_expired`,
         `state_reused`, `exchange_failed` (`reason` says why) and `company_mismatch` (another
         Fortnox company than the organisation's; nothing changed)."""
+        who = assertions.required(_keys(), "fortnox.callback", None)
         body = _body(schemas.CallbackIn())
         body.pop("error_description")
+        body |= {"user_id": who["user_id"], "session_ref": who["session_ref"]}
         outcome = connect.complete_connect(_svc(), **body)
         return schemas.OutcomeOut().dump(outcome)
 
@@ -131,27 +138,30 @@ def _internal_api(credentials: dict[str, str]) -> Blueprint:
         return _HANDED_OUT.dump(handout.hand_out(_svc(), valid_org_id(org_id)))
 
     @api.post(base + "/check")
-    @openapi.org_operation(body=schemas.ActorIn, responses={200: schemas.CheckOut}, errors=(503,))
+    @openapi.org_operation(responses={200: schemas.CheckOut}, errors=(503,))
     def check(org_id):
         """Check the connection ("Kontrollera koppling till Fortnox").
 
+        For a member of the organisation, as auth's assertion (action `fortnox.check`) vouches.
         Calls Fortnox's /3/companyinformation with a valid token and keeps the company up to
         date. A failure is a 200 answer with `ok: false` and a readable `reason`."""
-        body = _body(schemas.ActorIn())
-        result = lifecycle.check(_svc(), valid_org_id(org_id), actor=_actor(body))
+        org_id = valid_org_id(org_id)
+        who = assertions.required(_keys(), "fortnox.check", org_id)
+        result = lifecycle.check(_svc(), org_id, actor=f"user:{who['user_id']}")
         return schemas.CheckOut().dump(result)
 
     @api.post(base + "/disconnect")
-    @openapi.org_operation(
-        body=schemas.ActorIn, responses={200: schemas.DisconnectOut}, errors=(404, 503)
-    )
+    @openapi.org_operation(responses={200: schemas.DisconnectOut}, errors=(404, 503))
     def disconnect(org_id):
         """Disconnect: revoke the tokens at Fortnox, erase them, publish `token.revoked`.
 
-        404 `not_connected` when there is nothing to disconnect."""
-        body = _body(schemas.ActorIn())
+        For an administrator of the organisation, as auth's assertion (action
+        `fortnox.disconnect`) vouches. 404 `not_connected` when there is nothing to
+        disconnect."""
+        org_id = valid_org_id(org_id)
+        who = assertions.required(_keys(), "fortnox.disconnect", org_id, admin=True)
         result = lifecycle.disconnect(
-            _svc(), valid_org_id(org_id), actor=_actor(body), user_id=body["user_id"]
+            _svc(), org_id, actor=f"user:{who['user_id']}", user_id=who["user_id"]
         )
         return schemas.DisconnectOut().dump(result)
 
@@ -165,8 +175,8 @@ def _internal_api(credentials: dict[str, str]) -> Blueprint:
     return api
 
 
-def _actor(body: dict) -> str:
-    return f"user:{body['user_id']}" if body.get("user_id") else "service"
+def _keys() -> str:
+    return current_app.config["ACTION_VERIFY_KEYS"]
 
 
 def _register_errors(app: Flask) -> None:

@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import abort, current_app
 
+from gateway.adapters.auth_client import AuthRefused, ServiceDown
 from gateway.adapters.backend import SettingsClient, TokensClient, Unavailable
+from gateway.web.session import auth_client, current_user
 
 # What the page says is missing when a service does not answer.
 UNAVAILABLE = {
@@ -19,6 +21,18 @@ def tokens() -> TokensClient:
 
 def settings() -> SettingsClient:
     return current_app.extensions["rf_settings"]
+
+
+def vouched(action: str) -> str:
+    """Auth's assertion that the signed-in person starts `action`: the service doing it acts on
+    that, not on the gateway's word. Auth down is Unavailable like the services' own silence."""
+    user = current_user()
+    try:
+        return auth_client().assert_action(user.session_token, user.org_id, action)
+    except ServiceDown:
+        raise Unavailable("auth") from None
+    except AuthRefused:
+        abort(403)
 
 
 @dataclass

@@ -27,7 +27,8 @@ def register(bp: Blueprint) -> None:
         _admin()
         user = current_user()
         try:
-            started = compose.tokens().start_connect(user.org_id, user.user_id, user.session_token)
+            assertion = compose.vouched("fortnox.connect")
+            started = compose.tokens().start_connect(user.org_id, assertion)
         except (Unavailable, Refused):
             flash(texts.TOKENS_DOWN[1], "error")
             return redirect(settings_url(), code=303)
@@ -42,7 +43,8 @@ def register(bp: Blueprint) -> None:
             target = url_for("portal.login", next=settings_url())
         else:
             try:
-                answer = compose.tokens().complete(query, user.user_id, user.session_token)
+                assertion = compose.vouched("fortnox.callback")
+                answer = compose.tokens().complete(query, assertion)
                 category, message = texts.outcome_message(answer, user.org_name)
             except (Unavailable, Refused):
                 category, message = texts.TOKENS_DOWN
@@ -57,7 +59,7 @@ def register(bp: Blueprint) -> None:
     def check():
         user = current_user()
         try:
-            result = compose.tokens().check(user.org_id, user.user_id)
+            result = compose.tokens().check(user.org_id, compose.vouched("fortnox.check"))
         except (Unavailable, Refused):
             flash("Kontrollen kunde inte göras just nu. Försök igen om en stund.", "error")
         else:
@@ -71,7 +73,7 @@ def register(bp: Blueprint) -> None:
         _admin()
         user = current_user()
         try:
-            compose.tokens().disconnect(user.org_id, user.user_id)
+            compose.tokens().disconnect(user.org_id, compose.vouched("fortnox.disconnect"))
         except Unavailable:
             flash("Kopplingen kunde inte tas bort just nu. Försök igen om en stund.", "error")
         except Refused:

@@ -80,7 +80,8 @@ def register(bp: Blueprint) -> None:
             abort(403)
         form = {name: request.form.get(name, "").strip() for name in PAYMENT_FIELDS}
         try:
-            compose.settings().save_payment_method(user.org_id, form, f"user:{user.user_id}")
+            assertion = compose.vouched("settings.save_payment_method")
+            compose.settings().save_payment_method(user.org_id, form, assertion)
         except Unavailable:
             flash("Betalningsättet kunde inte sparas just nu. Försök igen om en stund.", "error")
             return render_settings("applikation", form=form), 503

@@ -1,0 +1,117 @@
+"""Who starts an action, as auth vouches for it: a short-lived assertion signed for that action.
+
+An action a person starts through the gateway (start "Ny Token", Fortnox's return, check,
+disconnect, save the payment method) must not rest on the gateway's word alone: a compromised
+gateway could otherwise claim any user of any organisation. So the gateway asks auth, with the
+person's session, for an assertion of one action in one organisation; auth resolves the session
+and signs (Ed25519) who the person is, their organisation and role. The service that does the
+action checks the signature with auth's public key, the action, the organisation and the
+expiry, and takes the person from the assertion, never from the request body. Only auth holds
+the signing key; the gateway holds neither key.
+"""
+
+import base64
+import hashlib
+import secrets
+import time
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from flask import request
+
+from servicekit.web import ApiError
+
+HEADER = "X-Action-Assertion"
+TTL_SECONDS = 60
+ADMINISTRATOR = "administrator"
+# Each action and the one service that does it (the assertion's audience).
+ACTIONS = {
+    "fortnox.connect": "tokens",
+    "fortnox.callback": "tokens",
+    "fortnox.check": "tokens",
+    "fortnox.disconnect": "tokens",
+    "settings.save_payment_method": "settings",
+}
+
+
+def session_ref(session_token: str) -> str:
+    """What binds a Fortnox authorization to one browser session, without the session id."""
+    return hashlib.sha256(session_token.encode()).hexdigest()[:40]
+
+
+def sign(signing_key: str, action: str, person: dict, session_token: str) -> dict:
+    """The assertion of `action` by the person a session resolved to (user_id, org_id, role)."""
+    now = int(time.time())
+    claims = {
+        "aud": ACTIONS[action],
+        "act": action,
+        "org": person["org_id"],
+        "sub": person["user_id"],
+        "role": person["role"],
+        "sref": session_ref(session_token),
+        "iat": now,
+        "exp": now + TTL_SECONDS,
+        "jti": secrets.token_urlsafe(12),
+    }
+    key = Ed25519PrivateKey.from_private_bytes(_raw(signing_key))
+    return {"assertion": jwt.encode(claims, key, algorithm="EdDSA"), "expires_in": TTL_SECONDS}
+
+
+def required(verify_keys: str, action: str, org_id: str | None, *, admin: bool = False) -> dict:
+    """The person the request's assertion vouches for, doing `action` in `org_id` (any
+    organisation where None); 401 `assertion_invalid` without a valid one, 403 `forbidden`
+    when it is another action's or organisation's or the person's role may not."""
+    token = request.headers.get(HEADER, "")
+    claims = _verified(verify_keys, token, ACTIONS[action])
+    if claims.get("act") != action or (org_id is not None and claims.get("org") != org_id):
+        raise ApiError(403, "forbidden", "The assertion is for another action or organisation.")
+    if admin and claims.get("role") != ADMINISTRATOR:
+        raise ApiError(403, "forbidden", "Only an administrator may do this.")
+    return {"user_id": claims["sub"], "org_id": claims["org"], "session_ref": claims["sref"]}
+
+
+def _verified(verify_keys: str, token: str, audience: str) -> dict:
+    # Several keys while auth's signing key is rotated: the new one first.
+    for encoded in verify_keys.split(","):
+        key = Ed25519PublicKey.from_public_bytes(_raw(encoded))
+        try:
+            return jwt.decode(token, key, algorithms=["EdDSA"], audience=audience)
+        except jwt.InvalidSignatureError:
+            continue
+        except jwt.PyJWTError:
+            break
+    raise ApiError(401, "assertion_invalid", "The action needs auth's assertion for it.")
+
+
+def new_key_pair() -> tuple[str, str]:
+    """A signing key for auth and its public key for the services (base64, 32 bytes each)."""
+    private = Ed25519PrivateKey.generate()
+    raw = private.private_bytes_raw()
+    return base64.b64encode(raw).decode(), public_of(base64.b64encode(raw).decode())
+
+
+def public_of(signing_key: str) -> str:
+    public = Ed25519PrivateKey.from_private_bytes(_raw(signing_key)).public_key()
+    return base64.b64encode(public.public_bytes(Encoding.Raw, PublicFormat.Raw)).decode()
+
+
+def check_key(service: str, variable: str, value: str | None) -> str:
+    """Refuse to start without a well-formed key (or keys, comma-separated)."""
+    try:
+        for encoded in (value or "").split(","):
+            if len(_raw(encoded)) != 32:
+                raise ValueError
+    except ValueError:
+        raise RuntimeError(
+            f"{service}: {variable} is {'malformed' if value else 'not set'} (32 bytes in base64;"
+            " `make run` creates local ones)"
+        ) from None
+    return value
+
+
+def _raw(encoded: str) -> bytes:
+    try:
+        return base64.b64decode(encoded.strip(), validate=True)
+    except ValueError:
+        raise ValueError("not base64") from None

@@ -1,0 +1,87 @@
+"""servicekit.assertions: auth's signed word on who starts one action in one organisation."""
+
+import time
+
+import jwt
+import pytest
+from flask import Flask, jsonify
+from servicekit import assertions
+from servicekit.web import install_platform
+
+SIGNING, VERIFY = assertions.new_key_pair()
+ORG, OTHER = "org-1", "org-2"
+PERSON = {"user_id": "u-7", "org_id": ORG, "role": "administrator"}
+
+
+def _app(verify_keys: str = VERIFY) -> Flask:
+    app = Flask("probe")
+    install_platform(app, "probe")
+
+    @app.post("/orgs/<org_id>/disconnect")
+    def disconnect(org_id: str):
+        who = assertions.required(verify_keys, "fortnox.disconnect", org_id, admin=True)
+        return jsonify(who)
+
+    return app
+
+
+def _post(app: Flask, token: str, org_id: str = ORG):
+    answer = app.test_client().post(
+        f"/orgs/{org_id}/disconnect", headers={assertions.HEADER: token}
+    )
+    return answer.status_code, answer.get_json()
+
+
+def _signed(action="fortnox.disconnect", person=PERSON, key=SIGNING) -> str:
+    return assertions.sign(key, action, person, "session-token")["assertion"]
+
+
+def test_the_person_comes_from_the_assertion_with_a_reference_to_the_session_not_the_session():
+    status, who = _post(_app(), _signed())
+    assert status == 200
+    assert who == {
+        "user_id": "u-7",
+        "org_id": ORG,
+        "session_ref": assertions.session_ref("session-token"),
+    }
+    assert "session-token" not in _signed()
+
+
+@pytest.mark.parametrize(
+    ("token", "org_id", "status"),
+    [
+        ("", ORG, 401),
+        ("not-a-jwt", ORG, 401),
+        (_signed(key=assertions.new_key_pair()[0]), ORG, 401),  # not auth's key
+        (_signed(action="settings.save_payment_method"), ORG, 401),  # for settings
+        (_signed(action="fortnox.check"), ORG, 403),  # another action
+        (_signed(), OTHER, 403),  # another organisation
+        (_signed(person=PERSON | {"role": "user"}), ORG, 403),  # not an administrator
+    ],
+    ids=["none", "garbage", "other-key", "other-audience", "other-action", "other-org", "role"],
+)
+def test_anything_but_auths_assertion_of_this_action_here_by_an_administrator_is_refused(
+    token, org_id, status
+):
+    assert _post(_app(), token, org_id)[0] == status
+
+
+def test_an_expired_assertion_is_refused():
+    claims = jwt.decode(_signed(), options={"verify_signature": False})
+    claims["exp"] = int(time.time()) - 1
+    key = assertions.Ed25519PrivateKey.from_private_bytes(assertions._raw(SIGNING))
+    assert _post(_app(), jwt.encode(claims, key, algorithm="EdDSA"))[0] == 401
+
+
+def test_during_a_rotation_either_of_auths_keys_is_accepted():
+    new_signing, new_verify = assertions.new_key_pair()
+    app = _app(f"{new_verify},{VERIFY}")
+    assert _post(app, _signed(key=new_signing))[0] == 200
+    assert _post(app, _signed())[0] == 200
+
+
+@pytest.mark.parametrize("value", [None, "", "c2hvcnQ=", "not base64!"], ids=repr)
+def test_a_missing_or_malformed_key_refuses_to_start(value):
+    with pytest.raises(RuntimeError, match="ACTION_VERIFY_KEYS"):
+        assertions.check_key("tokens", "ACTION_VERIFY_KEYS", value)
+    assert assertions.check_key("tokens", "ACTION_VERIFY_KEYS", VERIFY) == VERIFY

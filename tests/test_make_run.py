@@ -33,7 +33,7 @@ def free_port() -> int:
 @pytest.fixture
 def platform_env(postgres_url, amqp_url, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.endswith("_PORT")}
-    ports = {name: free_port() for name in (*SERVICES, "SMTP")}
+    ports = {name: free_port() for name in (*SERVICES, "SMTP", "GATEWAY_ADMIN")}
     suffix = uuid.uuid4().hex[:8]
     urls = {
         name: db.with_database(postgres_url, f"smoke_{suffix}_{name.lower()}") for name in DATABASES
@@ -130,8 +130,13 @@ def run_once(env, ports, urls) -> tuple[list[str], dict]:
         for name in SERVICES:
             response = requests.get(f"http://127.0.0.1:{ports[name]}/healthz", timeout=5)
             assert response.status_code == 200, name
-            ready = requests.get(f"http://127.0.0.1:{ports[name]}/readyz", timeout=10)
+            # the gateway's readiness and metrics only on its admin port, never the public one
+            port = ports["GATEWAY_ADMIN" if name == "GATEWAY" else name]
+            ready = requests.get(f"http://127.0.0.1:{port}/readyz", timeout=10)
             assert ready.status_code == 200, (name, ready.text)
+        for path in ("/readyz", "/metrics"):
+            public = requests.get(f"http://127.0.0.1:{ports['GATEWAY']}{path}", timeout=5)
+            assert public.status_code == 404, path
         deadline = time.monotonic() + 60
         while not drained(urls) and time.monotonic() < deadline:
             time.sleep(0.5)

@@ -27,12 +27,12 @@ def ports(tmp_path_factory):
     args += ["-b", f"127.0.0.1:{public}", "-b", f"127.0.0.1:{admin}"]
     process = subprocess.Popen([*args, "gateway.entrypoints.api:create_app()"], env=env)
     try:
-        for _ in range(300):  # until it answers
+        for _ in range(600):  # until it answers; a loaded machine boots it slowly
             assert process.poll() is None, "the gateway did not start"
             try:
-                requests.get(f"http://127.0.0.1:{public}/healthz", timeout=2)
+                requests.get(f"http://127.0.0.1:{public}/healthz", timeout=10)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.1)
         yield public, admin
     finally:

@@ -1,7 +1,8 @@
 """The settings service's internal HTTP API, called by the gateway with its own credential.
 
-Described in OpenAPI at /openapi.json from the schemas and docstrings below. Only the gateway
-decides who may call what (administrators save the payment method)."""
+Described in OpenAPI at /openapi.json from the schemas and docstrings below. ALLOWED says which
+caller may call which route; saving the payment method also needs auth's assertion that an
+administrator of the organisation does it."""
 
 from flask import Blueprint, current_app, jsonify, request
 from servicekit import assertions, callers, openapi

@@ -41,7 +41,8 @@ def session_ref(session_token: str) -> str:
 
 
 def sign(signing_key: str, action: str, person: dict, session_token: str) -> dict:
-    """The assertion of `action` by the person a session resolved to (user_id, org_id, role)."""
+    """The assertion of `action` by the person a session resolved to (user_id, org_id, role,
+    and the organisation's own number where auth knows it)."""
     now = int(time.time())
     claims = {
         "aud": ACTIONS[action],
@@ -49,6 +50,7 @@ def sign(signing_key: str, action: str, person: dict, session_token: str) -> dic
         "org": person["org_id"],
         "sub": person["user_id"],
         "role": person["role"],
+        "onr": person.get("org_number"),
         "sref": session_ref(session_token),
         "iat": now,
         "exp": now + TTL_SECONDS,
@@ -68,7 +70,12 @@ def required(verify_keys: str, action: str, org_id: str | None, *, admin: bool =
         raise ApiError(403, "forbidden", "The assertion is for another action or organisation.")
     if admin and claims.get("role") != ADMINISTRATOR:
         raise ApiError(403, "forbidden", "Only an administrator may do this.")
-    return {"user_id": claims["sub"], "org_id": claims["org"], "session_ref": claims["sref"]}
+    return {
+        "user_id": claims["sub"],
+        "org_id": claims["org"],
+        "session_ref": claims["sref"],
+        "organisation_number": claims.get("onr"),
+    }
 
 
 def _verified(verify_keys: str, token: str, audience: str) -> dict:

@@ -43,6 +43,7 @@ def test_the_person_comes_from_the_assertion_with_a_reference_to_the_session_not
         "user_id": "u-7",
         "org_id": ORG,
         "session_ref": assertions.session_ref("session-token"),
+        "organisation_number": None,
     }
     assert "session-token" not in _signed()
 

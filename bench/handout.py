@@ -28,13 +28,16 @@ import uuid
 from pathlib import Path
 
 import requests
+from servicekit.assertions import new_key_pair
 from servicekit.callers import VARIABLES as CALLER_VARIABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 CALLBACK = "http://127.0.0.1:9/fortnox/callback"
 PG = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-# Every caller the tokens service knows gets a credential; the load is the backend's.
+# Every caller the tokens service knows gets a credential (the load is the backend's), and
+# tokens checks auth's assertions with a public key it must have to start.
 BENCH_KEYS = {name: secrets.token_urlsafe(32) for name in CALLER_VARIABLES.values()}
+BENCH_KEYS["ACTION_VERIFY_KEYS"] = new_key_pair()[1]
 AMQP = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 
 

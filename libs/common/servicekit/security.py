@@ -7,11 +7,14 @@ the rest. Every field is an id, a route or an address: never a password, a token
 
 import logging
 
-from flask import has_request_context, request
+from flask import current_app, has_app_context, has_request_context, request
+from prometheus_client import Counter
 
 from servicekit.http import CLIENT_ADDRESS_HEADER
 
 log = logging.getLogger("security")
+# Counted too, so that alerts see them (deploy/alerts: InternalCallRefused).
+EVENTS = Counter("security_events_total", "Security events logged", ["service", "event"])
 ANONYMOUS = "anonymous"
 
 
@@ -24,6 +27,7 @@ def security_event(
     client_address: str | None = None,
     **details: str,
 ) -> None:
+    EVENTS.labels(current_app.name if has_app_context() else "", event).inc()
     log.warning(
         event,
         extra={

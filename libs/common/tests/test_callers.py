@@ -46,6 +46,8 @@ def test_a_caller_on_the_row_gets_through_and_one_off_it_is_403_and_logged(caplo
         "127.0.0.1",
     )
     assert KEYS["gateway"] not in caplog.text
+    metrics = app.test_client().get("/metrics").get_data(as_text=True)
+    assert 'security_events_total{event="internal_call_refused",service="probe"}' in metrics
 
 
 def test_a_route_without_a_row_is_refused_to_every_caller_and_named():

@@ -24,6 +24,7 @@ from servicekit.web import ApiError
 
 HEADER = "X-Action-Assertion"
 TTL_SECONDS = 60
+CLOCK_SKEW_SECONDS = 10  # between auth's clock and the checking service's
 ADMINISTRATOR = "administrator"
 # Each action and the one service that does it (the assertion's audience).
 ACTIONS = {
@@ -83,7 +84,9 @@ def _verified(verify_keys: str, token: str, audience: str) -> dict:
     for encoded in verify_keys.split(","):
         key = Ed25519PublicKey.from_public_bytes(_raw(encoded))
         try:
-            return jwt.decode(token, key, algorithms=["EdDSA"], audience=audience)
+            return jwt.decode(
+                token, key, algorithms=["EdDSA"], audience=audience, leeway=CLOCK_SKEW_SECONDS
+            )
         except jwt.InvalidSignatureError:
             continue
         except jwt.PyJWTError:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make run`: install, migrate, load demo data, start everything under honcho; Ctrl-C stops all.
+# `make run`: install, migrate, load demo data, start everything under supervisord
+# (deploy/supervise.py), which restarts a process that exits; Ctrl-C stops all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/bootstrap.sh
@@ -30,11 +31,4 @@ BANNER
   done
   echo "The gateway did not answer within 120 s; see the log lines above." >&2
 ) &
-# Copies of each worker process: <NAME>_REPLICAS (tokens-refresher -> TOKENS_REFRESHER_REPLICAS).
-concurrency=()
-while IFS=: read -r name _; do
-  [[ $name =~ ^[a-z][a-z0-9-]*$ ]] || continue
-  replicas_var="$(tr 'a-z-' 'A-Z_' <<<"$name")_REPLICAS"
-  if [ -n "${!replicas_var:-}" ]; then concurrency+=("$name=${!replicas_var}"); fi
-done < deploy/Procfile
-exec .venv/bin/honcho -f deploy/Procfile -d . start ${concurrency[@]+-c "$(IFS=,; echo "${concurrency[*]}")"}
+exec .venv/bin/python deploy/supervise.py

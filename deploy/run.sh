@@ -10,7 +10,10 @@ deploy/services-up.sh
 deploy/manage.sh migrate
 deploy/manage.sh seed-demo
 rm -rf "$RF_VAR_DIR/metrics"
-mkdir -p "$RF_VAR_DIR"/metrics/{sandbox,auth,tokens,settings,gateway} "$RF_VAR_DIR/mail"
+mkdir -p "$RF_VAR_DIR"/metrics/{sandbox,auth,tokens,settings,gateway}
+# The mail sink's Maildir, all three folders: aiosmtpd makes them only when mail/ is missing, so a
+# bare mail/ (as earlier runs left it) would fail every delivery.
+mkdir -p "$RF_VAR_DIR"/mail/{new,cur,tmp}
 (
   for _ in $(seq 1 120); do
     if curl -fs "$GATEWAY_URL/healthz" >/dev/null 2>&1; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """supervisord event listener of the local run: prints every process's output to the terminal,
-each line after the time and the process's name (as honcho, its predecessor, did). supervisord reads this
-listener's stdout as its protocol, so the lines go to stderr, which it writes to its stdout."""
+each line after the time and the process's name. supervisord reads this listener's stdout as its
+protocol, so the lines go to stderr, which supervisord writes to its own stdout."""
 
 import sys
 import time

@@ -53,12 +53,55 @@ def outcome_message(answer: dict, org_name: str) -> tuple[str, str]:
     return category, text
 
 
+_UNCHANGED = "Kopplingen är kvar som den var. Försök igen om en stund."
+_AGAIN = "Klicka på Ny Token och logga in i Fortnox igen."
+# What "Kontrollera koppling till Fortnox" found, per reason code of the tokens service
+# (tokens/domain/answers.py): each says what Fortnox did and what the customer can do.
+CHECK_MESSAGES = {
+    "not_connected": "Resultat Finans är inte kopplat till Fortnox. Klicka på Ny Token för att "
+    "koppla.",
+    # temporary: Fortnox (or the way there) could not answer now; nothing is wrong with the grant
+    "rate_limited": "Fortnox tog inte emot fler anrop just nu (för många anrop på kort tid). "
+    + _UNCHANGED,
+    "unavailable": "Fortnox hade ett tillfälligt fel och kunde inte svara på kontrollen. "
+    + _UNCHANGED,
+    "timeout": "Fortnox svarade inte i tid på kontrollen. " + _UNCHANGED,
+    "unreachable": "Vi fick ingen kontakt med Fortnox. " + _UNCHANGED,
+    "malformed_answer": "Fortnox svarade, men med något vi inte kunde läsa. " + _UNCHANGED,
+    # reauthorize: Fortnox answered and refused; only the customer can set it right
+    "grant_invalid": "Fortnox tar inte längre emot kopplingens behörighet: den har återkallats "
+    "eller gått ut. " + _AGAIN,
+    "consent_withdrawn": "Godkännandet för Resultat Finans har tagits bort i Fortnox. "
+    "Klicka på Ny Token och godkänn behörigheterna igen.",
+    "authentication_failed": "Fortnox nekade åtkomst med vår token. " + _AGAIN,
+    "license_missing": "Fortnox nekade åtkomst eftersom ert Fortnox-konto saknar licens för "
+    "integrationer. Ordna licensen hos Fortnox och klicka sedan på Ny Token.",
+    "migration_refused": "Fortnox kunde inte flytta er gamla token till den nya "
+    "autentiseringsmetoden. " + _AGAIN,
+    "refused": "Fortnox nekade kopplingen. " + _AGAIN,
+    "refresh_interrupted": "Kopplingens token kunde inte förnyas hos Fortnox och måste skapas "
+    "på nytt. " + _AGAIN,
+    "refresh_unanswered": "Kopplingens token kunde inte förnyas hos Fortnox och måste skapas "
+    "på nytt. " + _AGAIN,
+    # misconfigured: Fortnox refuses us, not the customer
+    "client_rejected": "Fortnox nekade vår tjänst, inte er koppling: felet ligger hos oss och "
+    "vi har fått larm om det. Er koppling är kvar som den var; ni behöver inte göra något.",
+    "request_rejected": "Fortnox kunde inte ta emot vår fråga: felet ligger hos oss och vi har "
+    "fått larm om det. Er koppling är kvar som den var; ni behöver inte göra något.",
+}
+_BY_CLASS = {
+    "temporary": CHECK_MESSAGES["unavailable"],
+    "reauthorize": CHECK_MESSAGES["refused"],
+    "misconfigured": CHECK_MESSAGES["client_rejected"],
+}
+
+
 def check_message(result: dict) -> tuple[str, str]:
     if result.get("ok"):
         company = result.get("company") or {}
         name = company.get("company_name") or "företaget"
         return "ok", f"Kopplingen till Fortnox fungerar. Fortnox svarade för {name}."
-    return (
-        "error",
-        "Fortnox svarade inte på kontrollen. Om det inte går över: klicka på Ny Token.",
+    text = CHECK_MESSAGES.get(result.get("reason_code")) or _BY_CLASS.get(
+        result.get("class"), "Kontrollen kunde inte göras just nu. Försök igen om en stund."
     )
+    return "error", text

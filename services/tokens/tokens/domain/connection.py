@@ -19,8 +19,10 @@ class Policy:
     """The timing rules, from configuration."""
 
     refresh_margin: timedelta = timedelta(minutes=5)
-    keepalive_after: timedelta = timedelta(days=30)
-    keepalive_spread: timedelta = timedelta(days=7)
+    # an idle connection renews within 20 days: inside both 31 and 45 days, the refresh
+    # token's life on Fortnox's older and newer pages
+    keepalive_after: timedelta = timedelta(days=17)
+    keepalive_spread: timedelta = timedelta(days=3)
     hot_window: timedelta = timedelta(hours=1)
     cooldown_base: timedelta = timedelta(seconds=30)
     cooldown_max: timedelta = timedelta(minutes=15)

@@ -87,6 +87,14 @@ def test_authorizing_over_a_legacy_token_keeps_it_for_revocation():
     assert connection.revoke_pending_hint == "access_token"
 
 
+def test_authorizing_over_an_oauth_connection_lets_the_replaced_chain_lapse_unrevoked():
+    connection = _oauth()
+    replaced = connection.refresh_token
+    connection.authorized(Grant("a2", 3600, "s", "r2"), "oauth", None, NOW, POLICY)
+    assert connection.refresh_token == "r2" and replaced != "r2"
+    assert connection.revoke_pending_token is None and connection.revoke_pending_hint is None
+
+
 def test_a_service_account_never_keeps_a_refresh_token():
     connection = Connection("o", "oauth")
     connection.authorized(Grant("a", 3600, "s", "r"), "service", "900232", NOW, POLICY)

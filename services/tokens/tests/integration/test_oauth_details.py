@@ -17,14 +17,8 @@ def _start(svc, org_id, organisation_number=None):
 
 
 def _complete(svc, answer, user_id, session_ref):
-    return connect.complete_connect(
-        svc,
-        state=answer.state,
-        code=answer.code,
-        error=answer.error,
-        user_id=user_id,
-        session_ref=session_ref,
-    )
+    fortnox_said = {name: getattr(answer, name) for name in ("state", "code", "error")}
+    return connect.complete_connect(svc, user_id=user_id, session_ref=session_ref, **fortnox_said)
 
 
 def test_a_stranger_with_the_victims_state_cannot_use_it_up(svc, fortnox_sandbox):

@@ -103,6 +103,15 @@ class OutcomeOut(Schema):
         allow_none=True,
         metadata={"type": "string", "description": "Why, for `exchange_failed`."},
     )
+    reason_code = fields.Function(
+        lambda outcome: outcome.detail.get("reason_code"),
+        allow_none=True,
+        metadata={
+            "type": "string",
+            "description": "For `exchange_failed`: Fortnox's answer as a reason code"
+            " (temporary, reauthorize or misconfigured class, tokens/domain/answers.py).",
+        },
+    )
 
 
 _KINDS = {"enum": [LEGACY, OAUTH, SERVICE]}
@@ -152,6 +161,13 @@ class StatusOut(Schema):
     last_failure_at = fields.AwareDateTime(allow_none=True)
     last_failure_reason = fields.String(allow_none=True)
     reauthorization_reason = fields.String(allow_none=True)
+    reauthorization_code = fields.String(
+        allow_none=True,
+        metadata={"description": 'Why "Ny Token" is needed: a reason code of domain/answers.py.'},
+    )
+    last_failure_code = fields.String(
+        allow_none=True, metadata={"description": "The last failure's reason code."}
+    )
     migration_state = fields.String(
         allow_none=True, metadata={"description": "Of the move from the legacy token to OAuth."}
     )
@@ -163,6 +179,16 @@ class CheckOut(Schema):
 
     ok = fields.Boolean()
     reason = fields.String(metadata={"description": "For people."})
+    reason_code = fields.String(
+        metadata={"description": "ok, not_connected, or a reason code of domain/answers.py."}
+    )
+    klass = fields.String(
+        data_key="class",
+        metadata={
+            "description": "ok, not_connected, temporary, reauthorize or misconfigured.",
+            "enum": ["ok", "not_connected", "temporary", "reauthorize", "misconfigured"],
+        },
+    )
     company = fields.Nested(CompanyOut, allow_none=True)
 
 

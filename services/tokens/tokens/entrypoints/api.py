@@ -90,14 +90,20 @@ def _internal_api(credentials: dict[str, str]) -> Blueprint:
         """Start "Ny Token": Fortnox's authorize URL for the person to approve.
 
         For an administrator of the organisation, as auth's assertion (`X-Action-Assertion`,
-        action `fortnox.connect`) vouches. The URL carries a new single-use `state`, valid 10
+        action `fortnox.connect`) vouches; the organisation's own number comes from it too, and
+        on the first connection Fortnox's OrganizationNumber must be the same. The URL carries a new single-use `state`, valid 10
         minutes and bound to the organisation, the user and their session; the callback must
         come back with all three."""
         org_id = valid_org_id(org_id)
         who = assertions.required(_keys(), "fortnox.connect", org_id, admin=True)
         body = _body(schemas.StartConnectIn())
         started = connect.start_connect(
-            _svc(), org_id, who["user_id"], who["session_ref"], body["account_type"]
+            _svc(),
+            org_id,
+            who["user_id"],
+            who["session_ref"],
+            body["account_type"],
+            who["organisation_number"],  # auth's, never the gateway's word
         )
         return schemas.StartConnectOut().dump(started), 201
 

@@ -45,7 +45,7 @@ def register(bp: Blueprint) -> None:
             try:
                 assertion = compose.vouched("fortnox.callback")
                 answer = compose.tokens().complete(query, assertion)
-                category, message = texts.outcome_message(answer, user.org_name)
+                category, message = texts.outcome_message(answer, user.org_name, user.org_number)
             except (Unavailable, Refused):
                 category, message = texts.TOKENS_DOWN
             flash(message, category)

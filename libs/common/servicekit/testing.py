@@ -31,11 +31,16 @@ CALLER_KEYS |= {"ACTION_SIGNING_KEY": _SIGNING, "ACTION_VERIFY_KEYS": _VERIFY}
 
 
 def assertion_headers(
-    action: str, org_id: str, user_id: str = "7", role: str = "administrator", session: str = "s"
+    action: str,
+    org_id: str,
+    user_id: str = "7",
+    role: str = "administrator",
+    session: str = "s",
+    org_number: str | None = None,
 ) -> dict[str, str]:
-    """Auth's assertion that this person, in this session, starts `action` in the organisation,
-    signed as auth signs it in this test run."""
-    person = {"org_id": org_id, "user_id": user_id, "role": role}
+    """Auth's assertion that this person, in this session, starts `action` in the organisation
+    (whose own number auth knows as `org_number`), signed as auth signs it in this test run."""
+    person = {"org_id": org_id, "user_id": user_id, "role": role, "org_number": org_number}
     return {assertions.HEADER: assertions.sign(_SIGNING, action, person, session)["assertion"]}
 
 

@@ -154,3 +154,31 @@ def test_an_action_without_auths_word_for_it_is_refused_and_changes_nothing(
         assert (answer.status_code, answer.json()["error"]["code"]) == (status, code), headers
     after = svc.store.peek(org_id)
     assert (after.state, after.refresh_token) == (before.state, before.refresh_token)
+
+
+def test_ny_tokens_organisation_number_is_auths_not_the_callers(
+    tokens_server, fortnox_sandbox, svc
+):
+    """The gateway cannot steer the company check: a number in the body is not read."""
+    tenant = fortnox_sandbox.create_tenant(legacy_token=False)
+    org_id = _org()
+    assert tenant.organization_number != "559192-5788"
+
+    def vouched(action: str) -> dict:
+        return assertion_headers(action, org_id, "u-1", session="s-1", org_number="559192-5788")
+
+    started = tokens_server.post(
+        f"/internal/organisations/{org_id}/fortnox/connect",
+        json={"organisation_number": tenant.organization_number},
+        headers=vouched("fortnox.connect"),
+    )
+    answer = fortnox_sandbox.consent(
+        started.json()["authorize_url"], tenant.username, tenant.password
+    )
+    completed = tokens_server.post(
+        "/internal/fortnox/callback",
+        json={"state": answer.state, "code": answer.code},
+        headers=vouched("fortnox.callback"),
+    )
+    assert completed.json()["outcome"] == "organisation_mismatch"
+    assert svc.store.peek(org_id) is None

@@ -1,7 +1,5 @@
 """Headers, cookies, CSRF and the rules of the session as the browser meets them."""
 
-import logging
-
 import pytest
 from gateway import config as gateway_config
 from gateway.entrypoints.api import create_app
@@ -163,15 +161,3 @@ def test_client_address_is_the_peer_unless_a_proxy_is_trusted(auth_service):
         assert f"login-address:{expected}" in keys
         with auth_service.extensions["db_pool"].connection() as conn:
             conn.execute("DELETE FROM throttle_events")
-
-
-def test_the_services_security_events_name_the_browsers_address_not_the_gateways(kaisa, caplog):
-    caplog.set_level(logging.INFO, logger="security")
-    browser = {"REMOTE_ADDR": "203.0.113.9"}
-    form = {"name": "Ivar Inbjuden", "email": "ivar@jlmdata.se"}
-    answer = kaisa.post(
-        "/organisation/inbjudan", form, csrf_from="/organisation", environ_base=browser
-    )
-    assert answer.status_code == 302
-    (event,) = [r for r in caplog.records if getattr(r, "security_event", "") == "member_invited"]
-    assert event.client_address == "203.0.113.9"

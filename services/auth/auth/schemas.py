@@ -166,6 +166,12 @@ class App(Schema):
     key = fields.String()
     name = fields.String()
     url = fields.String()
+    attention = fields.Boolean(
+        metadata={
+            "description": "The app needs an administrator now (Resultat Finans: its Fortnox"
+            ' connection needs "Ny Token"); the tile says "Åtgärd krävs".'
+        }
+    )
 
 
 class AppsOut(Schema):

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from psycopg import Connection
 
+# The app whose Fortnox connection the tokens service keeps (connection_notices).
+FORTNOX_APP = "resultat-finans"
 _USER = "SELECT u.*, m.org_id, m.role FROM users u LEFT JOIN memberships m ON m.user_id = u.id"
 
 
@@ -143,10 +145,14 @@ def members(conn: Connection, org_id: str) -> list[dict]:
 
 
 def org_apps(conn: Connection, org_id: str) -> list[dict]:
+    """The organisation's apps; `attention`: the app's Fortnox connection needs the customer
+    (connection_notices, kept from the tokens service's events)."""
     return conn.execute(
-        "SELECT a.key, a.name, a.url FROM organisation_apps oa JOIN apps a ON a.key = oa.app_key"
-        " WHERE oa.org_id = %s ORDER BY a.position",
-        (org_id,),
+        "SELECT a.key, a.name, a.url, a.key = %(fortnox_app)s AND EXISTS (SELECT 1 FROM"
+        " connection_notices n WHERE n.org_id = oa.org_id::text AND n.reason IS NOT NULL)"
+        " AS attention FROM organisation_apps oa JOIN apps a ON a.key = oa.app_key"
+        " WHERE oa.org_id = %(org)s ORDER BY a.position",
+        {"org": org_id, "fortnox_app": FORTNOX_APP},
     ).fetchall()
 
 

@@ -86,6 +86,11 @@ class TokensClient(_Backend):
         }
         return self._call("POST", "/internal/fortnox/callback", body)
 
+    def history(self, org_id: str) -> list[dict]:
+        """Händelser: the connection's last 20 events, redacted for its customer."""
+        path = f"/internal/organisations/{_org(org_id)}/fortnox/history"
+        return self._call("GET", path)["entries"]
+
     def check(self, org_id: str, user_id: str) -> dict:
         path = f"/internal/organisations/{_org(org_id)}/fortnox/check"
         return self._call("POST", path, {"user_id": user_id})

@@ -16,6 +16,7 @@ from psycopg_pool import ConnectionPool
 from servicekit.events.outbox import publish
 
 from tokens.adapters.crypto import Keyring
+from tokens.domain import events as domain_events
 from tokens.domain.connection import Connection
 from tokens.domain.errors import LockUnavailable
 from tokens.domain.model import AuditEntry, Company, Event
@@ -108,12 +109,16 @@ class ConnectionStore:
             finally:
                 conn.autocommit = False
 
-    def audit_trail(self, org_id: str, limit: int = 200) -> list[dict]:
+    def audit_trail(
+        self, org_id: str, limit: int = 200, actions: tuple[str, ...] | None = None
+    ) -> list[dict]:
+        """Newest first; only entries of `actions` when given."""
+        only = " AND action = ANY(%(actions)s)" if actions is not None else ""
         with self.pool.connection() as conn:
             return conn.execute(
-                "SELECT at, actor, action, outcome, detail FROM audit_log WHERE org_id = %s"
-                " ORDER BY id DESC LIMIT %s",
-                (org_id, limit),
+                "SELECT at, actor, action, outcome, detail FROM audit_log"
+                f" WHERE org_id = %(org)s{only} ORDER BY id DESC LIMIT %(limit)s",
+                {"org": org_id, "limit": limit, "actions": list(actions or ())},
             ).fetchall()
 
     def org_ids_not_under(self, kid: str) -> list[str]:
@@ -196,18 +201,25 @@ class ConnectionStore:
 
 class LockedConnection:
     """What a holder of an organisation's lock may do: read and save in one transaction,
-    with the connection's events going into the outbox of that same transaction."""
+    with the connection's events going into the outbox of that same transaction.
+
+    Whether the connection needs the customer is a fact of its stored state, so every save
+    compares it with the state as last stored and publishes the change (attention_changed):
+    no handler can forget to, whichever path moved the connection."""
 
     def __init__(self, store: ConnectionStore, conn: psycopg.Connection, org_id: str):
         self.store = store
         self.conn = conn
         self.org_id = org_id
+        self._stored_attention: str | None = None
 
     def load(self) -> Connection | None:
         row = self.conn.execute(
             "SELECT * FROM connections WHERE org_id = %s", (self.org_id,)
         ).fetchone()
-        return self.store._to_connection(row) if row else None
+        connection = self.store._to_connection(row) if row else None
+        self._stored_attention = connection.attention if connection else None
+        return connection
 
     def save(
         self,
@@ -215,12 +227,14 @@ class LockedConnection:
         events: list[Event] = (),
         audit: AuditEntry | None = None,
     ) -> None:
+        events = [*events, *domain_events.attention_changed(connection, self._stored_attention)]
         with self.conn.transaction():
             self.conn.execute(_UPSERT, self.store._row_values(connection))
             for event in events:
                 publish(self.conn, event.type, self.org_id, event.data)
             if audit is not None:
                 _insert_audit(self.conn, self.org_id, audit)
+        self._stored_attention = connection.attention
 
     def audit(self, entry: AuditEntry) -> None:
         _insert_audit(self.conn, self.org_id, entry)

@@ -65,6 +65,7 @@ def status(svc: Services, org_id: str) -> dict:
         "reauthorization_reason": connection.reauthorization_reason,
         "migration_state": connection.migration_state,
         "scopes": connection.scopes,
+        "attention": connection.attention,
     }
 
 

@@ -1,16 +1,20 @@
 """What a Resultat Finans page shows, gathered from the services that may each be down."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 
 from gateway.adapters.backend import SettingsClient, TokensClient, Unavailable
+from gateway.apps.resultat_finans import texts
 
 # What the page says is missing when a service does not answer.
 UNAVAILABLE = {
     "tokens": "Uppgifterna om Fortnox-kopplingen",
     "settings": "Betalningsätt och sparade företagsuppgifter",
 }
+SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
 
 
 def tokens() -> TokensClient:
@@ -27,6 +31,13 @@ class AppView:
     payment_method: dict | None = None
     company: dict | None = None  # from the tokens service, else the settings service's copy
     unavailable: list[str] = field(default_factory=list)
+    history: list[dict] | None = None  # Händelser, when the page shows them
+
+    @property
+    def attention(self) -> str | None:
+        """Why the customer must act now ("Åtgärd krävs"), in their words; None: nothing."""
+        reason = (self.status or {}).get("attention")
+        return texts.attention_message(reason) if reason else None
 
     @property
     def connected(self) -> bool:
@@ -83,3 +94,21 @@ def load(org_id: str) -> AppView:
             "database_number": view.status.get("database_number"),
         }
     return view
+
+
+def load_history(view: AppView, org_id: str) -> None:
+    """Händelser for the Applikation tab; left None (and said so) when tokens does not answer."""
+    if view.status is None:
+        return  # the tokens service did not answer for the status: no second wait
+    try:
+        entries = tokens().history(org_id)
+    except Unavailable:
+        if UNAVAILABLE["tokens"] not in view.unavailable:
+            view.unavailable.append(UNAVAILABLE["tokens"])
+        return
+    view.history = [{"at": swedish_time(e["at"]), "text": texts.history_text(e)} for e in entries]
+
+
+def swedish_time(iso: str) -> str:
+    """`2026-11-30 14:05`, Swedish time: the date and time as Swedes write them."""
+    return datetime.fromisoformat(iso).astimezone(SWEDISH_TIME).strftime("%Y-%m-%d %H:%M")

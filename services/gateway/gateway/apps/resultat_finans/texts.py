@@ -62,3 +62,47 @@ def check_message(result: dict) -> tuple[str, str]:
         "error",
         "Fortnox svarade inte på kontrollen. Om det inte går över: klicka på Ny Token.",
     )
+
+
+# "Åtgärd krävs" on Resultat Finans Hem, by the tokens status' `attention`.
+ATTENTION = {
+    "reauthorization": "Fortnox tar inte längre emot kopplingen, så Resultat Finans kan inte "
+    "hämta uppgifter från Fortnox.",
+    "migration_refused": "Fortnox kunde inte flytta er gamla token till den nya "
+    "autentiseringsmetoden, så Resultat Finans kan inte hämta uppgifter från Fortnox.",
+    "legacy": "Fortnox har ändrat autentiseringsmetod för integrationer från permanenta till "
+    "tillfälliga tokens, och er koppling använder fortfarande den gamla token.",
+}
+ATTENTION_UNKNOWN = "Kopplingen till Fortnox behöver åtgärdas."
+
+# Händelser on the Applikation tab: the tokens service's history, event by event.
+HISTORY_EVENTS = {
+    "connected": "Kopplad",
+    "renewed": "Förnyad",
+    "checked": "Kontrollerad",
+    "failed": "Misslyckades",
+    "upgraded": "Uppgraderad",
+    "disconnected": "Frånkopplad",
+}
+HISTORY_CAUSES = {
+    "fortnox_unavailable": "Fortnox svarade inte just då; vi försöker igen automatiskt",
+    "grant_refused": "Fortnox tar inte längre emot kopplingen",
+    "token_refused": "Fortnox tar inte längre emot vår token",
+    "check_failed": "kontrollen kunde inte göras",
+    "migration_refused": "Fortnox vägrade flytta den gamla token till den nya metoden",
+    "consent_refused": "behörigheterna godkändes inte hos Fortnox",
+    "exchange_failed": "Fortnox svarade inte som väntat när den nya token skulle skapas",
+    "company_mismatch": "inloggningen hos Fortnox gällde ett annat företag",
+    "link_invalid": "svaret från Fortnox kunde inte kopplas till inloggningen",
+}
+
+
+def attention_message(reason: str) -> str:
+    return ATTENTION.get(reason, ATTENTION_UNKNOWN)
+
+
+def history_text(entry: dict) -> str:
+    """One Händelser row: the event, and for a failure why ("Misslyckades: …")."""
+    text = HISTORY_EVENTS.get(entry.get("event"), "Händelse")
+    cause = HISTORY_CAUSES.get(entry.get("cause") or "")
+    return f"{text}: {cause}" if cause else text

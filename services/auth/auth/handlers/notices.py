@@ -23,6 +23,8 @@ SETTINGS_PATH = "/resultat-finans/installningar?flik=applikation"
 
 
 def on_attention_needed(ctx: AuthContext, conn: Connection, envelope: dict) -> None:
+    if not envelope["org_id"]:
+        return  # a connection always belongs to an organisation; nobody to tell
     org_id, at, data = str(envelope["org_id"]), envelope["occurred_at"], envelope["data"]
     notice = store.lock(conn, org_id) or first_notice(org_id, at)
     if notice.need(data["reason"], data.get("detail"), at):
@@ -31,6 +33,8 @@ def on_attention_needed(ctx: AuthContext, conn: Connection, envelope: dict) -> N
 
 
 def on_attention_cleared(ctx: AuthContext, conn: Connection, envelope: dict) -> None:
+    if not envelope["org_id"]:
+        return
     org_id, at = str(envelope["org_id"]), envelope["occurred_at"]
     notice = store.lock(conn, org_id) or first_notice(org_id, at)
     if notice.clear(at):

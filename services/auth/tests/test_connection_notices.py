@@ -1,0 +1,148 @@
+"""The connection-notice consumer on the real RabbitMQ and PostgreSQL: one mail to each
+administrator through the mail outbox, applied once however often an event is delivered,
+reminders from the due-reminder sweep, nothing once the connection works again."""
+
+import json
+import uuid
+
+import pika
+import pytest
+from auth.adapters import repository
+from auth.entrypoints.notices import build_consumer
+from auth.handlers import notices
+from servicekit.db import transaction
+from servicekit.events.envelope import build
+from servicekit.events.harness import running_consumer, wait_for
+
+from .conftest import DEMO_ORG, PASSWORD, rows
+
+SETTINGS_LINK = "https://apps.example.se/resultat-finans/installningar?flik=applikation"
+ADMINS = ["kaisa@jlmdata.se", "stina@jlmdata.se"]
+
+
+@pytest.fixture
+def ctx(demo):
+    """The demo organisation with a second administrator (Olle stays a plain user)."""
+    with transaction(demo.pool) as conn:
+        user_id = repository.insert_user(
+            conn,
+            email="stina@jlmdata.se",
+            name="Stina Ek",
+            password_hash=demo.hasher.hash(PASSWORD),
+            verified_at=demo.now(),
+        )
+        repository.add_member(conn, DEMO_ORG, user_id, "administrator")
+    return demo
+
+
+@pytest.fixture
+def consumer(ctx, amqp_url, exchange_name):
+    with running_consumer(build_consumer(ctx, amqp_url, exchange_name)) as running:
+        yield running
+
+
+@pytest.fixture
+def publish(amqp_url, exchange_name, clock):
+    """Publish an event as the tokens service's relay does, stamped with the test's clock."""
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    channel = connection.channel()
+    channel.confirm_delivery()
+
+    def _publish(envelope: dict) -> dict:
+        channel.basic_publish(
+            exchange=exchange_name,
+            routing_key=envelope["type"],
+            body=json.dumps(envelope, default=str).encode(),
+            properties=pika.BasicProperties(
+                message_id=envelope["id"], delivery_mode=pika.DeliveryMode.Persistent
+            ),
+            mandatory=True,
+        )
+        return envelope
+
+    yield _publish
+    connection.close()
+
+
+def needed(clock, org_id: str = DEMO_ORG, reason: str = "reauthorization") -> dict:
+    data = {"reason": reason, "kind": "oauth", "detail": "invalid_grant"}
+    return build("token.attention_needed", org_id, data) | {"occurred_at": clock.now.isoformat()}
+
+
+def cleared(clock, org_id: str = DEMO_ORG) -> dict:
+    data = {"kind": "oauth", "previous_reason": "reauthorization"}
+    return build("token.attention_cleared", org_id, data) | {"occurred_at": clock.now.isoformat()}
+
+
+def applied(app, count: int):
+    return lambda: rows(app, "SELECT count(*) AS n FROM inbox")[0]["n"] >= count
+
+
+def queued(app) -> list[str]:
+    return sorted(r["recipient"] for r in rows(app, "SELECT recipient FROM mail_outbox"))
+
+
+def test_every_administrator_gets_one_swedish_mail_and_a_redelivery_changes_nothing(
+    ctx, app, api, consumer, publish, clock, smtp_sink
+):
+    event = needed(clock)
+    publish(event)
+    publish(event)  # delivered again, as after a lost ack
+    publish(needed(clock, str(uuid.uuid4())))  # one queue, one order: the marker comes last
+    wait_for(applied(app, 2), what="both events")
+    assert queued(app) == ADMINS
+    assert api.deliver_mail() == 2
+    mail = smtp_sink.wait_for("kaisa@jlmdata.se")
+    assert mail["Subject"] == "Åtgärd krävs: koppla Resultat Finans till Fortnox igen"
+    body = smtp_sink.body(mail)
+    assert body.startswith("Hej Kaisa Jönsson!") and "Jlmdata AB" in body and "Ny Token" in body
+    assert smtp_sink.links(mail) == [SETTINGS_LINK]
+    assert "invalid_grant" not in body  # the tokens service's words stay with operators
+    assert not smtp_sink.to("olle@jlmdata.se")
+
+
+def test_reminders_after_3_and_7_days_stop_when_the_connection_works_again(
+    ctx, app, consumer, publish, clock
+):
+    publish(needed(clock, reason="legacy"))
+    wait_for(lambda: queued(app) == ADMINS, what="the first mails")
+    clock.advance(days=2, hours=23)
+    assert notices.send_due(ctx) == 0
+    clock.advance(hours=1)
+    assert notices.send_due(ctx) == 1
+    subjects = {r["subject"] for r in rows(app, "SELECT subject FROM mail_outbox")}
+    assert any(s.startswith("Påminnelse") for s in subjects)
+    clock.advance(days=1)
+    publish(cleared(clock))
+    wait_for(applied(app, 2), what="token.attention_cleared")
+    clock.advance(days=30)
+    assert notices.send_due(ctx) == 0
+    assert len(queued(app)) == 4
+
+
+def test_the_portal_tile_says_when_resultat_finans_needs_action(
+    ctx, app, api, consumer, publish, clock
+):
+    session = api.session_of()
+
+    def attention() -> bool:
+        answer = api.call("GET", f"/internal/orgs/{DEMO_ORG}/apps", session=session)
+        return {a["key"]: a["attention"] for a in answer.get_json()["apps"]}["resultat-finans"]
+
+    assert attention() is False
+    publish(needed(clock))
+    wait_for(attention, what="the tile to need action")
+    clock.advance(minutes=5)
+    publish(cleared(clock))
+    wait_for(lambda: not attention(), what="the tile to be ok again")
+
+
+def test_an_event_of_an_organisation_auth_does_not_know_mails_nobody(
+    ctx, app, consumer, publish, clock
+):
+    publish(needed(clock, "not-a-uuid"))
+    publish(needed(clock, str(uuid.uuid4())))
+    wait_for(applied(app, 2), what="both events")
+    assert queued(app) == []
+    found = rows(app, "SELECT rounds, mails_sent FROM connection_notices ORDER BY org_id")
+    assert [(r["rounds"], r["mails_sent"]) for r in found] == [(1, 0), (1, 0)]

@@ -172,6 +172,13 @@ class StatusOut(Schema):
     last_failure_at = fields.AwareDateTime(allow_none=True)
     last_failure_reason = fields.String(allow_none=True)
     reauthorization_reason = fields.String(allow_none=True)
+    reauthorization_code = fields.String(
+        allow_none=True,
+        metadata={"description": 'Why "Ny Token" is needed: a reason code of domain/answers.py.'},
+    )
+    last_failure_code = fields.String(
+        allow_none=True, metadata={"description": "The last failure's reason code."}
+    )
     migration_state = fields.String(
         allow_none=True, metadata={"description": "Of the move from the legacy token to OAuth."}
     )
@@ -191,6 +198,16 @@ class CheckOut(Schema):
 
     ok = fields.Boolean()
     reason = fields.String(metadata={"description": "For people."})
+    reason_code = fields.String(
+        metadata={"description": "ok, not_connected, or a reason code of domain/answers.py."}
+    )
+    klass = fields.String(
+        data_key="class",
+        metadata={
+            "description": "ok, not_connected, temporary, reauthorize or misconfigured.",
+            "enum": ["ok", "not_connected", "temporary", "reauthorize", "misconfigured"],
+        },
+    )
     company = fields.Nested(CompanyOut, allow_none=True)
 
 

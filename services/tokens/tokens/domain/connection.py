@@ -4,8 +4,8 @@ import random
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from tokens.domain import events
-from tokens.domain.model import Company, Event, Grant, TemporaryFailure
+from tokens.domain import answers, events
+from tokens.domain.model import Company, Event, FortnoxFailure, Grant, TemporaryFailure
 
 LEGACY, OAUTH, SERVICE = "legacy", "oauth", "service"
 CONNECTED, NEEDS_REAUTHORIZATION, REVOKED = "connected", "needs_reauthorization", "revoked"
@@ -48,7 +48,9 @@ class Connection:
     last_refresh_at: datetime | None = None
     last_failure_at: datetime | None = None
     last_failure_reason: str | None = None
+    last_failure_code: str | None = None  # a reason code of domain/answers.py
     reauthorization_reason: str | None = None
+    reauthorization_code: str | None = None
     failures: int = 0
     cooldown_until: datetime | None = None
     refresh_started_at: datetime | None = None
@@ -156,6 +158,7 @@ class Connection:
         self.health = OK
         self.failures = 0
         self.cooldown_until = None
+        self.last_failure_code = None
         if recovering:
             return [events.recovered(self, failures, failed_since)]
         return []
@@ -169,9 +172,24 @@ class Connection:
         self.health = DEGRADED
         self.last_failure_at = now
         self.last_failure_reason = failure.reason
+        self.last_failure_code = failure.reason_code
         self.cooldown_until = now + cooldown(self.failures, policy, failure.retry_after, rng)
 
-    def require_reauthorization(self, reason: str, now: datetime) -> list[Event]:
+    def client_refused(self, failure: FortnoxFailure, now: datetime, policy: Policy, rng=random):
+        """Fortnox refuses our own client (class misconfigured): the operators are alerted; the
+        customer's connection keeps its state and health, and waits the longest cool-down so
+        it does not hammer Fortnox with credentials it refuses."""
+        self.refresh_started_at = None
+        if self.health == REFRESHING:
+            self.health = DEGRADED if self.failures else OK
+        self.last_failure_at = now
+        self.last_failure_reason = failure.reason
+        self.last_failure_code = failure.reason_code
+        self.cooldown_until = now + cooldown(99, policy, None, rng)
+
+    def require_reauthorization(
+        self, reason: str, now: datetime, code: str = answers.REFUSED
+    ) -> list[Event]:
         if self.state == NEEDS_REAUTHORIZATION:
             return []
         self.state = NEEDS_REAUTHORIZATION
@@ -179,10 +197,12 @@ class Connection:
         self.migration_not_before = None
         self.refresh_started_at = None
         self.reauthorization_reason = reason
+        self.reauthorization_code = code
         self.last_failure_at = now
         self.last_failure_reason = reason
+        self.last_failure_code = code
         self.cooldown_until = None
-        return [events.reauthorization_required(self, reason)]
+        return [events.reauthorization_required(self, reason, code)]
 
     def authorized(
         self,
@@ -210,7 +230,7 @@ class Connection:
         self.health = OK
         self.failures = 0
         self.cooldown_until = None
-        self.reauthorization_reason = None
+        self.reauthorization_reason = self.reauthorization_code = None
         self.refresh_started_at = None
 
     def observe_company(self, company: Company, now: datetime) -> list[Event]:

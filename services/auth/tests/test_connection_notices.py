@@ -64,8 +64,8 @@ def publish(amqp_url, exchange_name, clock):
     connection.close()
 
 
-def needed(clock, org_id: str = DEMO_ORG, reason: str = "reauthorization") -> dict:
-    data = {"reason": reason, "kind": "oauth", "detail": "invalid_grant"}
+def needed(clock, org_id=DEMO_ORG, reason="reauthorization", code="consent_withdrawn") -> dict:
+    data = {"reason": reason, "reason_code": code, "kind": "oauth", "detail": "invalid_grant"}
     return build("token.attention_needed", org_id, data) | {"occurred_at": clock.now.isoformat()}
 
 
@@ -95,7 +95,8 @@ def test_every_administrator_gets_one_swedish_mail_and_a_redelivery_changes_noth
     mail = smtp_sink.wait_for("kaisa@jlmdata.se")
     assert mail["Subject"] == "Åtgärd krävs: koppla Resultat Finans till Fortnox igen"
     body = smtp_sink.body(mail)
-    assert body.startswith("Hej Kaisa Jönsson!") and "Jlmdata AB" in body and "Ny Token" in body
+    assert body.startswith("Hej Kaisa Jönsson!") and "Ny Token" in body
+    assert "Behörigheten för Resultat Finans har tagits bort hos Fortnox för Jlmdata AB" in body
     assert smtp_sink.links(mail) == [SETTINGS_LINK]
     assert "invalid_grant" not in body  # the tokens service's words stay with operators
     assert not smtp_sink.to("olle@jlmdata.se")
@@ -104,7 +105,7 @@ def test_every_administrator_gets_one_swedish_mail_and_a_redelivery_changes_noth
 def test_reminders_after_3_and_7_days_stop_when_the_connection_works_again(
     ctx, app, consumer, publish, clock
 ):
-    publish(needed(clock, reason="legacy"))
+    publish(needed(clock, reason="legacy", code=None))
     wait_for(lambda: queued(app) == ADMINS, what="the first mails")
     clock.advance(days=2, hours=23)
     assert notices.send_due(ctx) == 0

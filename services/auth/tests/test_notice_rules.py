@@ -84,3 +84,17 @@ def test_a_late_mail_round_does_not_squeeze_the_reminders_together():
     notice = _needed()
     notice.mailed(T0 + timedelta(days=2, hours=23), 1)  # the first round went out late
     assert notice.next_mail_at == T0 + timedelta(days=3, hours=23)
+
+
+def test_the_mail_says_what_happened_by_the_most_precise_reason_it_knows():
+    from auth.domain.mails import connection_needs_you
+
+    def text(reasons):
+        return connection_needs_you("Kaisa", "Jlmdata AB", reasons, "https://x/", False).body
+
+    assert "tagits bort hos Fortnox" in text(("consent_withdrawn", "reauthorization"))
+    assert "tar inte längre emot" in text(("grant_invalid", "reauthorization"))
+    assert "gamla, permanenta token" in text((None, "legacy"))
+    assert "behöver åtgärdas" in text((None, "something_new"))
+    reminder = connection_needs_you("Kaisa", "Jlmdata AB", (None, "legacy"), "https://x/", True)
+    assert reminder.subject.startswith("Påminnelse – åtgärd krävs")

@@ -13,7 +13,8 @@
 - token.attention_needed v1: the connection needs the customer ("Ny Token"); published when
   that starts and again when its `reason` changes: `reauthorization` (Fortnox no longer accepts
   the grant: withdrawn, expired or revoked at Fortnox), `migration_refused` (/oauth-v1/migrate
-  refused the legacy token) or `legacy` (still on a legacy token). `detail` is the tokens
+  refused the legacy token) or `legacy` (still on a legacy token); `reason_code` says more
+  where known (e.g. `consent_withdrawn`: revoked at Fortnox). `detail` is the tokens
   service's own words for it (English, never a token). Readers treat an unknown `reason` as
   "needs the customer".
 - token.attention_cleared v1: the connection no longer needs the customer (connected again,
@@ -84,6 +85,7 @@ class TokenRevokedV1(EventData):
 
 class TokenAttentionNeededV1(EventData):
     reason = fields.String(required=True)
+    reason_code = fields.String(allow_none=True, load_default=None)
     kind = fields.String(required=True, validate=_KINDS)
     detail = fields.String(allow_none=True, load_default=None)
 

@@ -68,7 +68,8 @@ def password_changed_in_account(name: str, reset_link: str) -> Mail:
     )
 
 
-# What happened to the Fortnox connection, by token.attention_needed's `reason`.
+# What happened to the Fortnox connection, by token.attention_needed's `reason_code` where
+# there is a text for it, else by its `reason`.
 CONNECTION_PROBLEMS = {
     "reauthorization": (
         "Fortnox tar inte längre emot Resultat Finans koppling till {org}. Det händer när "
@@ -80,6 +81,14 @@ CONNECTION_PROBLEMS = {
         "tillfälliga tokens, och Fortnox vägrade flytta {org}s gamla token till den nya metoden. "
         "Tills kopplingen är förnyad kan Resultat Finans inte hämta uppgifter från Fortnox."
     ),
+    "consent_withdrawn": (
+        "Behörigheten för Resultat Finans har tagits bort hos Fortnox för {org}, så Resultat "
+        "Finans kan inte längre hämta uppgifter från Fortnox."
+    ),
+    "license_missing": (
+        "Fortnox säger att {org} saknar den licens som Resultat Finans koppling behöver, så "
+        "Resultat Finans kan inte hämta uppgifter från Fortnox. Kontrollera licensen hos Fortnox."
+    ),
     "legacy": (
         "Fortnox har ändrat autentiseringsmetod för integrationer från permanenta till "
         "tillfälliga tokens. Resultat Finans koppling till {org} använder fortfarande den gamla, "
@@ -89,9 +98,13 @@ CONNECTION_PROBLEMS = {
 UNKNOWN_PROBLEM = "Resultat Finans koppling till Fortnox för {org} behöver åtgärdas."
 
 
-def connection_needs_you(name: str, org: str, reason: str, link: str, reminder: bool) -> Mail:
-    """To each administrator while the organisation's Fortnox connection needs them."""
-    what = CONNECTION_PROBLEMS.get(reason, UNKNOWN_PROBLEM).format(org=org)
+def connection_needs_you(
+    name: str, org: str, reasons: tuple[str | None, str], link: str, reminder: bool
+) -> Mail:
+    """To each administrator while the organisation's Fortnox connection needs them; `reasons`
+    is (reason code, reason): the first with a text of CONNECTION_PROBLEMS says what happened."""
+    known = [CONNECTION_PROBLEMS[r] for r in reasons if r in CONNECTION_PROBLEMS]
+    what = (known[0] if known else UNKNOWN_PROBLEM).format(org=org)
     subject = "Åtgärd krävs: koppla Resultat Finans till Fortnox igen"
     return Mail(
         f"Påminnelse – {subject[0].lower()}{subject[1:]}" if reminder else subject,

@@ -20,7 +20,7 @@ class Notice:
     org_id: str
     last_event_at: datetime
     reason: str | None = None
-    detail: str | None = None
+    reason_code: str | None = None  # the tokens service's, where it gave one
     needed_since: datetime | None = None
     rounds: int = 0
     mails_sent: int = 0
@@ -31,14 +31,14 @@ class Notice:
     def needed(self) -> bool:
         return self.reason is not None
 
-    def need(self, reason: str, detail: str | None, at: datetime) -> bool:
+    def need(self, reason: str, reason_code: str | None, at: datetime) -> bool:
         """The connection needs the customer since `at` (an event's time); False if stale."""
         if at < self.last_event_at:
             return False
         self.last_event_at = at
         if self.needed_since is None:
             self.needed_since, self.rounds, self.mails_sent = at, 0, 0
-        self.reason, self.detail = reason, detail
+        self.reason, self.reason_code = reason, reason_code
         self.next_mail_at = self._next_round()
         return True
 
@@ -47,7 +47,7 @@ class Notice:
         if at < self.last_event_at:
             return False
         self.last_event_at = at
-        self.reason = self.detail = self.needed_since = self.next_mail_at = None
+        self.reason = self.reason_code = self.needed_since = self.next_mail_at = None
         return True
 
     def due(self, now: datetime) -> bool:

@@ -27,7 +27,7 @@ def on_attention_needed(ctx: AuthContext, conn: Connection, envelope: dict) -> N
         return  # a connection always belongs to an organisation; nobody to tell
     org_id, at, data = str(envelope["org_id"]), envelope["occurred_at"], envelope["data"]
     notice = store.lock(conn, org_id) or first_notice(org_id, at)
-    if notice.need(data["reason"], data.get("detail"), at):
+    if notice.need(data["reason"], data.get("reason_code"), at):
         _mail_if_due(ctx, conn, notice)
         store.save(conn, notice)
 
@@ -77,7 +77,7 @@ def _mail_if_due(ctx: AuthContext, conn: Connection, notice: Notice) -> None:
     link = ctx.link(SETTINGS_PATH)
     for admin in admins:
         message = mails.connection_needs_you(
-            admin["name"], org["name"], notice.reason, link, notice.reminder
+            admin["name"], org["name"], (notice.reason_code, notice.reason), link, notice.reminder
         )
         mail.enqueue(conn, now, admin["email"], message.subject, message.body)
     notice.mailed(now, len(admins))

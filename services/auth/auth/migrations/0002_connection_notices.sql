@@ -4,7 +4,7 @@
 CREATE TABLE connection_notices (
     org_id         text PRIMARY KEY,
     reason         text,                  -- NULL: nothing to do
-    detail         text,
+    reason_code    text,                  -- the tokens service's code, e.g. consent_withdrawn
     needed_since   timestamptz,           -- when this need began; NULL when nothing to do
     last_event_at  timestamptz NOT NULL,  -- the newest event applied; older ones are ignored
     rounds         integer NOT NULL DEFAULT 0,  -- mail rounds since needed_since

@@ -35,12 +35,18 @@ def test_attention_events_say_when_the_need_starts_changes_and_ends():
     connection = Connection("o", "legacy", legacy_token="l")
     [needed] = events.attention_changed(connection, None)
     assert needed.type == "token.attention_needed"
-    assert needed.data == {"reason": "legacy", "kind": "legacy", "detail": None}
+    assert needed.data == {
+        "reason": "legacy",
+        "reason_code": None,
+        "kind": "legacy",
+        "detail": None,
+    }
     assert events.attention_changed(connection, "legacy") == []
     connection.migration_state = "failed"
-    connection.require_reauthorization("refused", NOW)
+    connection.require_reauthorization("refused", NOW, "migration_refused")
     [changed] = events.attention_changed(connection, "legacy")
     assert changed.data["reason"] == "migration_refused" and changed.data["detail"] == "refused"
+    assert changed.data["reason_code"] == "migration_refused"
     connection.authorized(Grant("a", 3600, "", "r2"), "oauth", None, NOW, Policy())
     [cleared] = events.attention_changed(connection, "migration_refused")
     assert cleared.type == "token.attention_cleared"
@@ -77,6 +83,14 @@ def test_history_keeps_the_newest_entries_up_to_the_limit():
     rows = [_row(minute, "refresh", "ok") for minute in range(30)]
     shown = history.history(rows, 20)
     assert len(shown) == 20 and shown[0].at == NOW
+
+
+def test_a_failure_with_a_reason_code_names_it_as_its_cause():
+    row = _row(1, "check", "rejected") | {"detail": {"reason_code": "consent_withdrawn"}}
+    [entry] = history.history([row], 20)
+    assert (entry.event, entry.cause) == ("failed", "consent_withdrawn")
+    ok = _row(1, "refresh", "ok") | {"detail": {"reason_code": "ignored"}}
+    assert history.history([ok], 20)[0].cause is None
 
 
 def test_every_shown_action_and_disconnect_is_read_from_the_trail():

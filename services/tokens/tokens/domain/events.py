@@ -74,7 +74,12 @@ def attention_changed(connection, before: str | None) -> list[Event]:
         return [
             Event("token.attention_cleared", {"kind": connection.kind, "previous_reason": before})
         ]
-    data = {"reason": after, "kind": connection.kind, "detail": connection.attention_detail}
+    data = {
+        "reason": after,
+        "reason_code": connection.reauthorization_code if after != "legacy" else None,
+        "kind": connection.kind,
+        "detail": connection.attention_detail,
+    }
     return [Event("token.attention_needed", data)]
 
 

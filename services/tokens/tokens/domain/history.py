@@ -8,6 +8,8 @@ The audit trail's (action, outcome) pairs map to one of the customer's events, o
 from dataclasses import dataclass
 from datetime import datetime
 
+from tokens.domain import answers
+
 CONNECTED, RENEWED, CHECKED, FAILED, UPGRADED, DISCONNECTED = (
     "connected",
     "renewed",
@@ -39,7 +41,8 @@ _MAP: dict[tuple[str, str | None], tuple[str, str | None]] = {
     ("connect", "company_mismatch"): (FAILED, "company_mismatch"),
     ("connect", None): (FAILED, "link_invalid"),  # state_missing, _invalid, _expired, _reused
 }
-CAUSES = tuple(sorted({cause for _, cause in _MAP.values() if cause}))
+_CODES = {code for codes in answers.REASONS.values() for code in codes}
+CAUSES = tuple(sorted({cause for _, cause in _MAP.values() if cause} | _CODES))
 # The actions whose entries can be shown: the trail is read for these only.
 SHOWN_ACTIONS = tuple(sorted({action for action, _ in _MAP}))
 
@@ -51,13 +54,22 @@ class HistoryEntry:
     cause: str | None = None
 
 
-def entry_of(at: datetime, action: str, outcome: str) -> HistoryEntry | None:
-    """The customer's event for one audit entry, or None when it is none of theirs."""
+def entry_of(
+    at: datetime, action: str, outcome: str, reason_code: str | None = None
+) -> HistoryEntry | None:
+    """The customer's event for one audit entry, or None when it is none of theirs. A failure's
+    cause is the entry's reason code (domain/answers.py) where it has one: it says more."""
     found = _MAP.get((action, outcome)) or _MAP.get((action, None))
-    return HistoryEntry(at, *found) if found else None
+    if found is None:
+        return None
+    event, cause = found
+    return HistoryEntry(at, event, (reason_code or cause) if event == FAILED else None)
 
 
 def history(rows: list[dict], limit: int) -> list[HistoryEntry]:
     """The newest `limit` customer events of audit rows given newest first."""
-    entries = (entry_of(r["at"], r["action"], r["outcome"]) for r in rows)
+    entries = (
+        entry_of(r["at"], r["action"], r["outcome"], (r.get("detail") or {}).get("reason_code"))
+        for r in rows
+    )
     return [e for e in entries if e is not None][:limit]

@@ -94,6 +94,21 @@ HISTORY_CAUSES = {
     "exchange_failed": "Fortnox svarade inte som väntat när den nya token skulle skapas",
     "company_mismatch": "inloggningen hos Fortnox gällde ett annat företag",
     "link_invalid": "svaret från Fortnox kunde inte kopplas till inloggningen",
+    # the tokens service's reason codes (the one table of Fortnox's answers)
+    "rate_limited": "Fortnox bad oss vänta en stund; vi försöker igen automatiskt",
+    "unavailable": "Fortnox svarade inte just då; vi försöker igen automatiskt",
+    "timeout": "Fortnox svarade inte i tid; vi försöker igen automatiskt",
+    "unreachable": "Fortnox gick inte att nå; vi försöker igen automatiskt",
+    "malformed_answer": "Fortnox svar var ofullständigt; vi försöker igen automatiskt",
+    "grant_invalid": "Fortnox tar inte längre emot kopplingen",
+    "consent_withdrawn": "behörigheten har tagits bort hos Fortnox",
+    "authentication_failed": "Fortnox tar inte längre emot vår token",
+    "license_missing": "Fortnox säger att licensen för kopplingen saknas",
+    "refused": "Fortnox nekade kopplingen",
+    "refresh_interrupted": "en förnyelse avbröts och Fortnox tar inte längre emot kopplingen",
+    "refresh_unanswered": "en förnyelse blev utan svar och Fortnox tar inte längre emot kopplingen",
+    "client_rejected": "ett fel hos oss; vi har larmats och åtgärdar det",
+    "request_rejected": "ett fel hos oss; vi har larmats och åtgärdar det",
 }
 
 

@@ -60,7 +60,7 @@ SERVICES = [
         "AUTH_URL",
         "AUTH_DATABASE_URL",
         True,
-        ["auth.entrypoints.mail_worker", "auth.entrypoints.relay"],
+        ["auth.entrypoints.mail_worker", "auth.entrypoints.relay", "auth.entrypoints.notices"],
     ),
     # The refresher and the migrator (which only migrates what an operator scheduled) are left
     # out to keep this platform small; tests/scaling and the tokens tests run them.
@@ -246,15 +246,17 @@ class Platform:
         import pika
         from servicekit import config as env
         from servicekit.events import topology
-        from settings.entrypoints.consumer import NAME, queue_owner
+        from auth.entrypoints import notices
+        from settings.entrypoints import consumer
 
         exchange = self.env["EVENTS_EXCHANGE"]
+        queues = [
+            topology.queue_name(module.queue_owner(exchange), module.NAME)
+            for module in (consumer, notices)
+        ]
         connection = pika.BlockingConnection(pika.URLParameters(env.get("AMQP_URL", self.env)))
         try:
-            channel = connection.channel()
-            topology.delete_bus(
-                channel, exchange, [topology.queue_name(queue_owner(exchange), NAME)]
-            )
+            topology.delete_bus(connection.channel(), exchange, queues)
         finally:
             connection.close()
 

@@ -14,6 +14,7 @@ import pytest
 import requests
 from servicekit import broker, db
 from servicekit.events import topology
+from auth.entrypoints import notices
 from settings.entrypoints.consumer import NAME as CONSUMER_NAME
 from settings.entrypoints.consumer import queue_owner
 
@@ -62,8 +63,11 @@ def platform_env(postgres_url, amqp_url, tmp_path):
     exchange = env["EVENTS_EXCHANGE"]
     connection = broker.connect(amqp_url)
     try:
-        queue = topology.queue_name(queue_owner(exchange), CONSUMER_NAME)
-        topology.delete_bus(connection.channel(), exchange, [queue])
+        queues = [
+            topology.queue_name(queue_owner(exchange), CONSUMER_NAME),
+            topology.queue_name(notices.queue_owner(exchange), notices.NAME),
+        ]
+        topology.delete_bus(connection.channel(), exchange, queues)
     finally:
         connection.close()
 

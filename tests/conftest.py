@@ -244,9 +244,9 @@ class Platform:
     def _delete_broker_objects(self) -> None:
         """The platform's own exchange and its consumers' queues go with it."""
         import pika
+        from auth.entrypoints import notices
         from servicekit import config as env
         from servicekit.events import topology
-        from auth.entrypoints import notices
         from settings.entrypoints import consumer
 
         exchange = self.env["EVENTS_EXCHANGE"]

@@ -12,9 +12,9 @@ from pathlib import Path
 import psycopg
 import pytest
 import requests
+from auth.entrypoints import notices
 from servicekit import broker, db
 from servicekit.events import topology
-from auth.entrypoints import notices
 from settings.entrypoints.consumer import NAME as CONSUMER_NAME
 from settings.entrypoints.consumer import queue_owner
 

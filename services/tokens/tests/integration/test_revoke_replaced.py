@@ -119,3 +119,16 @@ def test_disconnecting_a_legacy_connection_revokes_the_legacy_token(svc, fortnox
     result = lifecycle.disconnect(svc, org_id, actor="test")
     assert result["revoked_at_fortnox"] is True
     assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 401
+
+
+def test_ny_token_over_an_oauth_connection_revokes_nothing_and_both_work_until_lapse(
+    svc, connect_org, fortnox_sandbox
+):
+    """Fortnox does not say whether revoking the replaced refresh token would end the new
+    authorization too: the replaced chain is dropped, not revoked (domain/connection.py)."""
+    first = connect_org()
+    tenant = first.tenant
+    connect_org(tenant, org_id=first.org_id)
+    assert fortnox_sandbox.control.counters(tenant.tenant_id)["revoke_calls"] == 0
+    assert _revocations(svc, first.org_id) == []
+    assert lifecycle.check(svc, first.org_id, actor="test").ok

@@ -130,3 +130,12 @@ def test_the_failure_reason_names_fortnox_error_but_never_more_than_its_text():
 
 def _error(body) -> str:
     return fortnox_answers.error_of(body)[0]
+
+
+def test_scopes_are_joined_with_percent_20_as_fortnox_shows_them():
+    client = fortnox.FortnoxClient("https://apps.fortnox.se", "https://api.fortnox.se", "id", "s")
+    url = client.authorize_url(
+        "https://rf.example/fortnox/callback", "companyinformation settings", "st"
+    )
+    assert "scope=companyinformation%20settings&" in url and "+" not in url
+    assert "redirect_uri=https%3A%2F%2Frf.example%2Ffortnox%2Fcallback" in url

@@ -21,8 +21,10 @@ class Policy:
     """The timing rules, from configuration."""
 
     refresh_margin: timedelta = timedelta(minutes=5)
-    keepalive_after: timedelta = timedelta(days=30)
-    keepalive_spread: timedelta = timedelta(days=7)
+    # an idle connection renews within 20 days: inside both 31 and 45 days, the refresh
+    # token's life on Fortnox's older and newer pages
+    keepalive_after: timedelta = timedelta(days=17)
+    keepalive_spread: timedelta = timedelta(days=3)
     hot_window: timedelta = timedelta(hours=1)
     cooldown_base: timedelta = timedelta(seconds=30)
     cooldown_max: timedelta = timedelta(minutes=15)
@@ -213,12 +215,18 @@ class Connection:
         policy: Policy,
         rng=random,
     ) -> None:
-        """New tokens from an interactive authorization or a migration replace the old ones;
-        the replaced legacy or refresh token is kept (encrypted) until revoked at Fortnox."""
-        replaced = self.legacy_token or self.refresh_token
-        if replaced and (kind != OAUTH or replaced != grant.refresh_token):
-            self.revoke_pending_token = replaced
-            self.revoke_pending_hint = "access_token" if self.legacy_token else "refresh_token"
+        """New tokens from an interactive authorization or a migration replace the old ones.
+
+        A replaced legacy token is kept (encrypted) until revoked at Fortnox: its revoke page
+        says revoking one ends that token. A replaced refresh token is erased, not revoked:
+        Fortnox documents only that revoking a refresh token stops new access tokens being
+        created, not whether that ends just its own chain or the whole authorization of our
+        client at the tenant, which "Ny Token" has just renewed. Revoking it could cut the new
+        connection; dropped unused, it lapses at Fortnox by itself within the refresh token's
+        life (the same reasoning as moving to a service account, handlers/lifecycle.py)."""
+        if self.legacy_token:
+            self.revoke_pending_token = self.legacy_token
+            self.revoke_pending_hint = "access_token"
         self.kind = kind
         self.tenant_id = tenant_id or self.tenant_id
         self.legacy_token = None

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from gateway.adapters.backend import SettingsClient, TokensClient, Unavailable
-from gateway.apps.resultat_finans import texts
+from gateway.apps.resultat_finans.attention import attention_message, history_text
 
 # What the page says is missing when a service does not answer.
 UNAVAILABLE = {
@@ -15,6 +15,10 @@ UNAVAILABLE = {
     "settings": "Betalningsätt och sparade företagsuppgifter",
 }
 SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
+
+
+# The tokens service's states of a connection that exists (revoked and not_connected do not).
+CONNECTION_STATES = ("connected", "needs_reauthorization")
 
 
 def tokens() -> TokensClient:
@@ -37,11 +41,13 @@ class AppView:
     def attention(self) -> str | None:
         """Why the customer must act now ("Åtgärd krävs"), in their words; None: nothing."""
         reason = (self.status or {}).get("attention")
-        return texts.attention_message(reason) if reason else None
+        return attention_message(reason) if reason else None
 
     @property
     def connected(self) -> bool:
-        return bool(self.status and self.status.get("state") != "not_connected")
+        """A connection exists, working or not; one the customer disconnected (`revoked`) is
+        no connection any more: the page offers to connect again."""
+        return bool(self.status and self.status.get("state") in CONNECTION_STATES)
 
     @property
     def needs_new_token(self) -> bool:
@@ -60,14 +66,13 @@ class AppView:
         """One word for Hem: ok, legacy, action, not_connected, unknown."""
         if self.status is None:
             return "unknown"
-        state = self.status.get("state")
-        if state == "not_connected":
+        if not self.connected:
             return "not_connected"
+        if self.status.get("state") != "connected":
+            return "action"  # Fortnox refused it, legacy or not: only "Ny Token" helps
         if self.status.get("legacy"):
             return "legacy"
-        if state != "connected" or not self.status.get("access_token_valid"):
-            return "action"
-        return "ok"
+        return "ok" if self.status.get("access_token_valid") else "action"
 
 
 def load(org_id: str) -> AppView:
@@ -106,7 +111,7 @@ def load_history(view: AppView, org_id: str) -> None:
         if UNAVAILABLE["tokens"] not in view.unavailable:
             view.unavailable.append(UNAVAILABLE["tokens"])
         return
-    view.history = [{"at": swedish_time(e["at"]), "text": texts.history_text(e)} for e in entries]
+    view.history = [{"at": swedish_time(e["at"]), "text": history_text(e)} for e in entries]
 
 
 def swedish_time(iso: str) -> str:

@@ -53,71 +53,55 @@ def outcome_message(answer: dict, org_name: str) -> tuple[str, str]:
     return category, text
 
 
+_UNCHANGED = "Kopplingen är kvar som den var. Försök igen om en stund."
+_AGAIN = "Klicka på Ny Token och logga in i Fortnox igen."
+# What "Kontrollera koppling till Fortnox" found, per reason code of the tokens service
+# (tokens/domain/answers.py): each says what Fortnox did and what the customer can do.
+CHECK_MESSAGES = {
+    "not_connected": "Resultat Finans är inte kopplat till Fortnox. Klicka på Ny Token för att "
+    "koppla.",
+    # temporary: Fortnox (or the way there) could not answer now; nothing is wrong with the grant
+    "rate_limited": "Fortnox tog inte emot fler anrop just nu (för många anrop på kort tid). "
+    + _UNCHANGED,
+    "unavailable": "Fortnox hade ett tillfälligt fel och kunde inte svara på kontrollen. "
+    + _UNCHANGED,
+    "timeout": "Fortnox svarade inte i tid på kontrollen. " + _UNCHANGED,
+    "unreachable": "Vi fick ingen kontakt med Fortnox. " + _UNCHANGED,
+    "malformed_answer": "Fortnox svarade, men med något vi inte kunde läsa. " + _UNCHANGED,
+    # reauthorize: Fortnox answered and refused; only the customer can set it right
+    "grant_invalid": "Fortnox tar inte längre emot kopplingens behörighet: den har återkallats "
+    "eller gått ut. " + _AGAIN,
+    "consent_withdrawn": "Godkännandet för Resultat Finans har tagits bort i Fortnox. "
+    "Klicka på Ny Token och godkänn behörigheterna igen.",
+    "authentication_failed": "Fortnox nekade åtkomst med vår token. " + _AGAIN,
+    "license_missing": "Fortnox nekade åtkomst eftersom ert Fortnox-konto saknar licens för "
+    "integrationer. Ordna licensen hos Fortnox och klicka sedan på Ny Token.",
+    "migration_refused": "Fortnox kunde inte flytta er gamla token till den nya "
+    "autentiseringsmetoden. " + _AGAIN,
+    "refused": "Fortnox nekade kopplingen. " + _AGAIN,
+    "refresh_interrupted": "Kopplingens token kunde inte förnyas hos Fortnox och måste skapas "
+    "på nytt. " + _AGAIN,
+    "refresh_unanswered": "Kopplingens token kunde inte förnyas hos Fortnox och måste skapas "
+    "på nytt. " + _AGAIN,
+    # misconfigured: Fortnox refuses us, not the customer
+    "client_rejected": "Fortnox nekade vår tjänst, inte er koppling: felet ligger hos oss och "
+    "vi har fått larm om det. Er koppling är kvar som den var; ni behöver inte göra något.",
+    "request_rejected": "Fortnox kunde inte ta emot vår fråga: felet ligger hos oss och vi har "
+    "fått larm om det. Er koppling är kvar som den var; ni behöver inte göra något.",
+}
+_BY_CLASS = {
+    "temporary": CHECK_MESSAGES["unavailable"],
+    "reauthorize": CHECK_MESSAGES["refused"],
+    "misconfigured": CHECK_MESSAGES["client_rejected"],
+}
+
+
 def check_message(result: dict) -> tuple[str, str]:
     if result.get("ok"):
         company = result.get("company") or {}
         name = company.get("company_name") or "företaget"
         return "ok", f"Kopplingen till Fortnox fungerar. Fortnox svarade för {name}."
-    return (
-        "error",
-        "Fortnox svarade inte på kontrollen. Om det inte går över: klicka på Ny Token.",
+    text = CHECK_MESSAGES.get(result.get("reason_code")) or _BY_CLASS.get(
+        result.get("class"), "Kontrollen kunde inte göras just nu. Försök igen om en stund."
     )
-
-
-# "Åtgärd krävs" on Resultat Finans Hem, by the tokens status' `attention`.
-ATTENTION = {
-    "reauthorization": "Fortnox tar inte längre emot kopplingen, så Resultat Finans kan inte "
-    "hämta uppgifter från Fortnox.",
-    "migration_refused": "Fortnox kunde inte flytta er gamla token till den nya "
-    "autentiseringsmetoden, så Resultat Finans kan inte hämta uppgifter från Fortnox.",
-    "legacy": "Fortnox har ändrat autentiseringsmetod för integrationer från permanenta till "
-    "tillfälliga tokens, och er koppling använder fortfarande den gamla token.",
-}
-ATTENTION_UNKNOWN = "Kopplingen till Fortnox behöver åtgärdas."
-
-# Händelser on the Applikation tab: the tokens service's history, event by event.
-HISTORY_EVENTS = {
-    "connected": "Kopplad",
-    "renewed": "Förnyad",
-    "checked": "Kontrollerad",
-    "failed": "Misslyckades",
-    "upgraded": "Uppgraderad",
-    "disconnected": "Frånkopplad",
-}
-HISTORY_CAUSES = {
-    "fortnox_unavailable": "Fortnox svarade inte just då; vi försöker igen automatiskt",
-    "grant_refused": "Fortnox tar inte längre emot kopplingen",
-    "token_refused": "Fortnox tar inte längre emot vår token",
-    "check_failed": "kontrollen kunde inte göras",
-    "migration_refused": "Fortnox vägrade flytta den gamla token till den nya metoden",
-    "consent_refused": "behörigheterna godkändes inte hos Fortnox",
-    "exchange_failed": "Fortnox svarade inte som väntat när den nya token skulle skapas",
-    "company_mismatch": "inloggningen hos Fortnox gällde ett annat företag",
-    "link_invalid": "svaret från Fortnox kunde inte kopplas till inloggningen",
-    # the tokens service's reason codes (the one table of Fortnox's answers)
-    "rate_limited": "Fortnox bad oss vänta en stund; vi försöker igen automatiskt",
-    "unavailable": "Fortnox svarade inte just då; vi försöker igen automatiskt",
-    "timeout": "Fortnox svarade inte i tid; vi försöker igen automatiskt",
-    "unreachable": "Fortnox gick inte att nå; vi försöker igen automatiskt",
-    "malformed_answer": "Fortnox svar var ofullständigt; vi försöker igen automatiskt",
-    "grant_invalid": "Fortnox tar inte längre emot kopplingen",
-    "consent_withdrawn": "behörigheten har tagits bort hos Fortnox",
-    "authentication_failed": "Fortnox tar inte längre emot vår token",
-    "license_missing": "Fortnox säger att licensen för kopplingen saknas",
-    "refused": "Fortnox nekade kopplingen",
-    "refresh_interrupted": "en förnyelse avbröts och Fortnox tar inte längre emot kopplingen",
-    "refresh_unanswered": "en förnyelse blev utan svar och Fortnox tar inte längre emot kopplingen",
-    "client_rejected": "ett fel hos oss; vi har larmats och åtgärdar det",
-    "request_rejected": "ett fel hos oss; vi har larmats och åtgärdar det",
-}
-
-
-def attention_message(reason: str) -> str:
-    return ATTENTION.get(reason, ATTENTION_UNKNOWN)
-
-
-def history_text(entry: dict) -> str:
-    """One Händelser row: the event, and for a failure why ("Misslyckades: …")."""
-    text = HISTORY_EVENTS.get(entry.get("event"), "Händelse")
-    cause = HISTORY_CAUSES.get(entry.get("cause") or "")
-    return f"{text}: {cause}" if cause else text
+    return "error", text

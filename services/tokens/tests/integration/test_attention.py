@@ -21,7 +21,10 @@ def test_a_legacy_token_needs_the_customer_until_ny_token_replaces_it(
     assert status["attention"] == "legacy"
     connect_org(tenant, org_id=org_id)
     assert _types(helpers, raw, org_id) == [
-        ("token.attention_needed", {"reason": "legacy", "kind": "legacy", "detail": None}),
+        (
+            "token.attention_needed",
+            {"reason": "legacy", "reason_code": None, "kind": "legacy", "detail": None},
+        ),
         ("token.attention_cleared", {"kind": "oauth", "previous_reason": "legacy"}),
     ]
     status = tokens_server.get(f"/internal/organisations/{org_id}/fortnox").json()
@@ -39,7 +42,7 @@ def test_a_grant_revoked_at_fortnox_needs_the_customer_once_and_ny_token_clears_
         assert tokens_server.post(base + "/check").json()["ok"] is False
     [(kind, data)] = _types(helpers, raw, org_id)
     assert kind == "token.attention_needed" and data["reason"] == "reauthorization"
-    assert "invalid_grant" in data["detail"]
+    assert data["reason_code"] and data["detail"]
     assert tokens_server.get(base).json()["attention"] == "reauthorization"
     connect_org(connected.tenant, org_id=org_id)
     assert [k for k, _ in _types(helpers, raw, org_id)][-1] == "token.attention_cleared"

@@ -2,10 +2,8 @@
 administrator through the mail outbox, applied once however often an event is delivered,
 reminders from the due-reminder sweep, nothing once the connection works again."""
 
-import json
 import uuid
 
-import pika
 import pytest
 from auth.adapters import repository
 from auth.entrypoints.notices import build_consumer
@@ -41,29 +39,6 @@ def consumer(ctx, amqp_url, exchange_name):
         yield running
 
 
-@pytest.fixture
-def publish(amqp_url, exchange_name, clock):
-    """Publish an event as the tokens service's relay does, stamped with the test's clock."""
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    channel = connection.channel()
-    channel.confirm_delivery()
-
-    def _publish(envelope: dict) -> dict:
-        channel.basic_publish(
-            exchange=exchange_name,
-            routing_key=envelope["type"],
-            body=json.dumps(envelope, default=str).encode(),
-            properties=pika.BasicProperties(
-                message_id=envelope["id"], delivery_mode=pika.DeliveryMode.Persistent
-            ),
-            mandatory=True,
-        )
-        return envelope
-
-    yield _publish
-    connection.close()
-
-
 def needed(clock, org_id=DEMO_ORG, reason="reauthorization", code="consent_withdrawn") -> dict:
     data = {"reason": reason, "reason_code": code, "kind": "oauth", "detail": "invalid_grant"}
     return build("token.attention_needed", org_id, data) | {"occurred_at": clock.now.isoformat()}
@@ -83,12 +58,12 @@ def queued(app) -> list[str]:
 
 
 def test_every_administrator_gets_one_swedish_mail_and_a_redelivery_changes_nothing(
-    ctx, app, api, consumer, publish, clock, smtp_sink
+    ctx, app, api, consumer, publish_event, clock, smtp_sink
 ):
     event = needed(clock)
-    publish(event)
-    publish(event)  # delivered again, as after a lost ack
-    publish(needed(clock, str(uuid.uuid4())))  # one queue, one order: the marker comes last
+    publish_event(event)
+    publish_event(event)  # delivered again, as after a lost ack
+    publish_event(needed(clock, str(uuid.uuid4())))  # one queue, one order: the marker comes last
     wait_for(applied(app, 2), what="both events")
     assert queued(app) == ADMINS
     assert api.deliver_mail() == 2
@@ -103,9 +78,9 @@ def test_every_administrator_gets_one_swedish_mail_and_a_redelivery_changes_noth
 
 
 def test_reminders_after_3_and_7_days_stop_when_the_connection_works_again(
-    ctx, app, consumer, publish, clock
+    ctx, app, consumer, publish_event, clock
 ):
-    publish(needed(clock, reason="legacy", code=None))
+    publish_event(needed(clock, reason="legacy", code=None))
     wait_for(lambda: queued(app) == ADMINS, what="the first mails")
     clock.advance(days=2, hours=23)
     assert notices.send_due(ctx) == 0
@@ -114,7 +89,7 @@ def test_reminders_after_3_and_7_days_stop_when_the_connection_works_again(
     subjects = {r["subject"] for r in rows(app, "SELECT subject FROM mail_outbox")}
     assert any(s.startswith("Påminnelse") for s in subjects)
     clock.advance(days=1)
-    publish(cleared(clock))
+    publish_event(cleared(clock))
     wait_for(applied(app, 2), what="token.attention_cleared")
     clock.advance(days=30)
     assert notices.send_due(ctx) == 0
@@ -122,7 +97,7 @@ def test_reminders_after_3_and_7_days_stop_when_the_connection_works_again(
 
 
 def test_the_portal_tile_says_when_resultat_finans_needs_action(
-    ctx, app, api, consumer, publish, clock
+    ctx, app, api, consumer, publish_event, clock
 ):
     session = api.session_of()
 
@@ -131,18 +106,18 @@ def test_the_portal_tile_says_when_resultat_finans_needs_action(
         return {a["key"]: a["attention"] for a in answer.get_json()["apps"]}["resultat-finans"]
 
     assert attention() is False
-    publish(needed(clock))
+    publish_event(needed(clock))
     wait_for(attention, what="the tile to need action")
     clock.advance(minutes=5)
-    publish(cleared(clock))
+    publish_event(cleared(clock))
     wait_for(lambda: not attention(), what="the tile to be ok again")
 
 
 def test_an_event_of_an_organisation_auth_does_not_know_mails_nobody(
-    ctx, app, consumer, publish, clock
+    ctx, app, consumer, publish_event, clock
 ):
-    publish(needed(clock, "not-a-uuid"))
-    publish(needed(clock, str(uuid.uuid4())))
+    publish_event(needed(clock, "not-a-uuid"))
+    publish_event(needed(clock, str(uuid.uuid4())))
     wait_for(applied(app, 2), what="both events")
     assert queued(app) == []
     found = rows(app, "SELECT rounds, mails_sent FROM connection_notices ORDER BY org_id")

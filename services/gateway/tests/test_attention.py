@@ -3,7 +3,6 @@ Applikation tab, for an administrator and a read-only user: the gateway in front
 auth and tokens services (the Fortnox sandbox behind tokens; settings left unreachable)."""
 
 import re
-import threading
 import uuid
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -18,9 +17,8 @@ from tokens.adapters.crypto import new_key
 from tokens.entrypoints.api import MIGRATIONS as TOKENS_MIGRATIONS
 from tokens.entrypoints.api import create_app as create_tokens
 from tokens.handlers import imports
-from werkzeug.serving import make_server
 
-from .conftest import KEY, Visitor, gateway_env
+from .conftest import KEY, Visitor, gateway_env, serving
 
 DEMO_ORG = "00000000-0000-4000-8000-000000900232"
 SETTINGS = "/resultat-finans/installningar?flik=applikation"
@@ -43,14 +41,7 @@ def tokens_service(make_database, fortnox_sandbox, amqp_url):
     svc = app.extensions["tokens"]
     tenant = fortnox_sandbox.create_tenant()
     imports.import_legacy(svc, DEMO_ORG, tenant.legacy_token, None, actor="test")
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.url = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
-    thread.join()
-    app.extensions["db_pool"].close()
+    yield from serving(app)
 
 
 @pytest.fixture

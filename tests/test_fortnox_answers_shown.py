@@ -5,6 +5,7 @@ the Fortnox sandbox over its control API, the gateway's pages read over real HTT
 import html
 import re
 
+import psycopg
 import pytest
 import requests
 from fortnox_sandbox.harness.control import SandboxControl
@@ -65,7 +66,11 @@ def control(platform):
 
 @pytest.fixture
 def kaisa(platform):
-    platform.reset_demo_fortnox()  # Jlmdata AB on its legacy token, working
+    """Jlmdata AB on its legacy token, working: an earlier test's upgrade or disconnect
+    revoked that token in the sandbox, so it is made live there again."""
+    platform.reset_demo_fortnox()
+    with psycopg.connect(platform.env["FORTNOX_SANDBOX_DATABASE_URL"], autocommit=True) as conn:
+        conn.execute("UPDATE legacy_tokens SET revoked_at = NULL WHERE tenant_id = 900232")
     return Admin(platform)
 
 

@@ -40,6 +40,16 @@ class StartConnectIn(_In):
 
     user_id = fields.String(required=True, validate=_short, metadata=_user)
     session_ref = fields.String(required=True, validate=_short, metadata=_session)
+    organisation_number = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(r"^[0-9]{6}-?[0-9]{4}$"),
+        metadata={
+            "description": "The organisation's own number (auth's): on its first connection,"
+            " Fortnox's OrganizationNumber must be the same, else nothing is connected.",
+            "example": "559192-5788",
+        },
+    )
     account_type = fields.String(
         load_default=None,
         allow_none=True,
@@ -122,6 +132,15 @@ class OutcomeOut(Schema):
         lambda outcome: outcome.detail.get("reason"),
         allow_none=True,
         metadata={"type": "string", "description": "Why, for `exchange_failed`."},
+    )
+    reason_code = fields.Function(
+        lambda outcome: outcome.detail.get("reason_code"),
+        allow_none=True,
+        metadata={
+            "type": "string",
+            "description": "For `exchange_failed`: Fortnox's answer as a reason code"
+            " (temporary, reauthorize or misconfigured class, tokens/domain/answers.py).",
+        },
     )
 
 

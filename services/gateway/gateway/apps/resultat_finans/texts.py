@@ -21,11 +21,24 @@ OUTCOMES = {
         "Du loggade in på ett annat företag i Fortnox ({company}) än det som hör till {org}. "
         "Ingenting har ändrats. Logga in på rätt företag i Fortnox och försök igen.",
     ),
+    "organisation_mismatch": (
+        "error",
+        "Företaget du loggade in på i Fortnox ({company}) har inte samma organisationsnummer som "
+        "{org} ({own}). Ingenting har kopplats och behörigheten hos Fortnox har återkallats. "
+        "Logga in på rätt företag i Fortnox och försök igen.",
+    ),
     "exchange_failed": (
         "error",
         "Fortnox svarade inte som väntat, så den nya token kunde inte skapas. "
         "Ingenting har ändrats. Försök igen om en stund.",
     ),
+}
+# exchange_failed by the class of what Fortnox answered: it did answer, and refused
+EXCHANGE_REFUSED = {
+    "reauthorize": "Fortnox tog inte emot inloggningen (den hann gå ut eller användes redan), "
+    "så ingen ny token skapades. Ingenting har ändrats. Klicka på Ny Token och försök igen.",
+    "misconfigured": "Fortnox nekade vår tjänst, så ingen ny token skapades. Felet ligger hos "
+    "oss och vi har fått larm om det. Ingenting har ändrats hos er.",
 }
 # state_missing, state_invalid, state_reused: the answer cannot be tied to this log-in.
 UNMATCHED = (
@@ -43,14 +56,29 @@ SESSION_GONE = (
 )
 
 
-def outcome_message(answer: dict, org_name: str) -> tuple[str, str]:
-    category, text = OUTCOMES.get(answer.get("outcome"), UNMATCHED)
-    if answer.get("outcome") == "company_mismatch":
-        company = answer.get("company") or {}
-        name = company.get("company_name") or "okänt företag"
+def outcome_message(answer: dict, org_name: str, org_number: str | None = None) -> tuple[str, str]:
+    outcome = answer.get("outcome")
+    category, text = OUTCOMES.get(outcome, UNMATCHED)
+    company = answer.get("company") or {}
+    name = company.get("company_name") or "okänt företag"
+    if outcome == "company_mismatch":
         number = company.get("database_number")
         text = text.format(company=f"{name}, databas {number}" if number else name, org=org_name)
+    elif outcome == "organisation_mismatch":
+        theirs = company.get("organisation_number")
+        shown = f"{name}, organisationsnummer {theirs}" if theirs else name
+        text = text.format(company=shown, org=org_name, own=org_number or "okänt")
+    elif outcome == "exchange_failed":
+        text = EXCHANGE_REFUSED.get(_class_of(answer.get("reason_code")), text)
     return category, text
+
+
+def _class_of(reason_code: str | None) -> str | None:
+    """The class of a tokens reason code, as far as the texts tell them apart."""
+    if reason_code in ("client_rejected", "request_rejected"):
+        return "misconfigured"
+    temporary = ("rate_limited", "unavailable", "timeout", "unreachable", "malformed_answer")
+    return None if reason_code in (None, *temporary) else "reauthorize"
 
 
 _UNCHANGED = "Kopplingen är kvar som den var. Försök igen om en stund."

@@ -2,11 +2,12 @@
 administrator through the mail outbox, applied once however often an event is delivered,
 reminders from the due-reminder sweep, nothing once the connection works again."""
 
+import threading
 import uuid
 
 import pytest
 from auth.adapters import repository
-from auth.entrypoints.notices import build_consumer
+from auth.entrypoints.notices import build_consumer, send_reminders
 from auth.handlers import notices
 from servicekit.db import transaction
 from servicekit.events.envelope import build
@@ -122,3 +123,20 @@ def test_an_event_of_an_organisation_auth_does_not_know_mails_nobody(
     assert queued(app) == []
     found = rows(app, "SELECT rounds, mails_sent FROM connection_notices ORDER BY org_id")
     assert [(r["rounds"], r["mails_sent"]) for r in found] == [(1, 0), (1, 0)]
+
+
+def test_the_workers_reminder_loop_sends_what_falls_due_and_stops_when_asked(ctx, app, clock):
+    at = clock.now
+    with ctx.pool.connection() as conn, conn.transaction():
+        envelope = {"org_id": DEMO_ORG, "occurred_at": at, "data": {"reason": "legacy"}}
+        notices.on_attention_needed(ctx, conn, envelope)
+    clock.advance(days=3)
+    stop = threading.Event()
+    worker = threading.Thread(target=send_reminders, args=(ctx, stop, 0.05))
+    worker.start()
+    try:
+        wait_for(lambda: len(queued(app)) == 4, what="the reminder round")
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+    assert not worker.is_alive()

@@ -75,3 +75,21 @@ def test_a_disconnect_by_the_customer_needs_nothing(
     assert _types(helpers, raw, connected.org_id) == []
     entries = tokens_server.get(base + "/history").json()["entries"]
     assert [e["event"] for e in entries[:2]] == ["disconnected", "connected"]
+
+
+def test_a_refused_migration_turns_the_legacy_need_into_migration_refused(
+    svc, raw, helpers, fortnox_sandbox
+):
+    from tokens.handlers import migration, schedule
+
+    tenant = fortnox_sandbox.create_tenant()
+    org_id = str(uuid.uuid4())
+    imports.import_legacy(svc, org_id, tenant.legacy_token, None, actor="test")
+    schedule.schedule(svc, [org_id], None, actor="test", by="tester")
+    fortnox_sandbox.control.set_migrate_fails(tenant.tenant_id, True)
+    assert migration.migrate_one(svc, org_id, actor="test") == migration.FAILED
+    reasons = [(kind, data["reason"]) for kind, data in _types(helpers, raw, org_id)]
+    assert reasons == [
+        ("token.attention_needed", "legacy"),
+        ("token.attention_needed", "migration_refused"),
+    ]

@@ -6,23 +6,29 @@ from datetime import datetime
 
 from psycopg import Connection
 
-from auth.domain.notices import Notice
+from auth.domain.notices import Notice, first_notice
 
 _COLUMNS = tuple(f.name for f in fields(Notice))
-_SAVE = (
+_INSERT = (
     f"INSERT INTO connection_notices ({', '.join(_COLUMNS)})"
-    f" VALUES ({', '.join(['%s'] * len(_COLUMNS))})"
-    " ON CONFLICT (org_id) DO UPDATE SET "
+    f" VALUES ({', '.join(['%s'] * len(_COLUMNS))}) ON CONFLICT (org_id)"
+)
+_SAVE = (
+    _INSERT
+    + " DO UPDATE SET "
     + ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS[1:])
     + ", updated_at = now()"
 )
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM connection_notices"
 
 
-def lock(conn: Connection, org_id: str) -> Notice | None:
-    """The organisation's notice, locked until the transaction ends."""
+def lock(conn: Connection, org_id: str, at: datetime) -> Notice:
+    """The organisation's notice, locked until the transaction ends; a new one (as of `at`)
+    when there was none. The row exists before it is read, so two workers applying events of
+    one organisation take turns even for its very first events."""
+    conn.execute(_INSERT + " DO NOTHING", astuple(first_notice(org_id, at)))
     row = conn.execute(f"{_SELECT} WHERE org_id = %s FOR UPDATE", (org_id,)).fetchone()
-    return Notice(**row) if row else None
+    return Notice(**row)
 
 
 def take_due(conn: Connection, now: datetime) -> Notice | None:

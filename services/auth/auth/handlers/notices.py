@@ -16,7 +16,7 @@ from auth.adapters import mail, repository
 from auth.adapters import notices as store
 from auth.bootstrap import AuthContext
 from auth.domain import mails
-from auth.domain.notices import Notice, first_notice
+from auth.domain.notices import Notice
 
 log = logging.getLogger(__name__)
 SETTINGS_PATH = "/resultat-finans/installningar?flik=applikation"
@@ -26,7 +26,7 @@ def on_attention_needed(ctx: AuthContext, conn: Connection, envelope: dict) -> N
     if not envelope["org_id"]:
         return  # a connection always belongs to an organisation; nobody to tell
     org_id, at, data = str(envelope["org_id"]), envelope["occurred_at"], envelope["data"]
-    notice = store.lock(conn, org_id) or first_notice(org_id, at)
+    notice = store.lock(conn, org_id, at)
     if notice.need(data["reason"], data.get("reason_code"), at):
         _mail_if_due(ctx, conn, notice)
         store.save(conn, notice)
@@ -36,7 +36,7 @@ def on_attention_cleared(ctx: AuthContext, conn: Connection, envelope: dict) -> 
     if not envelope["org_id"]:
         return
     org_id, at = str(envelope["org_id"]), envelope["occurred_at"]
-    notice = store.lock(conn, org_id) or first_notice(org_id, at)
+    notice = store.lock(conn, org_id, at)
     if notice.clear(at):
         store.save(conn, notice)
 

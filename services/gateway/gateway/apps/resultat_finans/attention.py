@@ -24,7 +24,7 @@ HISTORY_EVENTS = {
 HISTORY_CAUSES = {
     "fortnox_unavailable": "Fortnox svarade inte just då; vi försöker igen automatiskt",
     "grant_refused": "Fortnox tar inte längre emot kopplingen",
-    "token_refused": "Fortnox tar inte längre emot vår token",
+    "token_refused": "Fortnox nekade åtkomst med vår token",
     "check_failed": "kontrollen kunde inte göras",
     "migration_refused": "Fortnox vägrade flytta den gamla token till den nya metoden",
     "consent_refused": "behörigheterna godkändes inte hos Fortnox",
@@ -39,7 +39,7 @@ HISTORY_CAUSES = {
     "malformed_answer": "Fortnox svar var ofullständigt; vi försöker igen automatiskt",
     "grant_invalid": "Fortnox tar inte längre emot kopplingen",
     "consent_withdrawn": "behörigheten har tagits bort hos Fortnox",
-    "authentication_failed": "Fortnox tar inte längre emot vår token",
+    "authentication_failed": "Fortnox nekade åtkomst med vår token",
     "license_missing": "Fortnox säger att licensen för kopplingen saknas",
     "refused": "Fortnox nekade kopplingen",
     "refresh_interrupted": "en förnyelse avbröts och Fortnox tar inte längre emot kopplingen",

@@ -139,3 +139,40 @@ def test_scopes_are_joined_with_percent_20_as_fortnox_shows_them():
     )
     assert "scope=companyinformation%20settings&" in url and "+" not in url
     assert "redirect_uri=https%3A%2F%2Frf.example%2Ffortnox%2Fcallback" in url
+
+
+class _Figures:
+    """The metrics port, writing down what it is told."""
+
+    def __init__(self):
+        self.failures = []
+
+    def fortnox_failure(self, call, klass, reason):
+        self.failures.append((call, klass, reason))
+
+    def fortnox_call(self, endpoint, status, seconds):
+        pass
+
+
+def test_no_connection_is_temporary_and_counted():
+    from servicekit.mailsink import free_port
+
+    figures = _Figures()
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    client = fortnox.FortnoxClient(url, url, "id", "secret", timeout=2, metrics=figures)
+    with pytest.raises(TemporaryFailure) as raised:
+        client.refresh("r")
+    assert raised.value.reason_code == a.UNREACHABLE
+    assert figures.failures == [("refresh", a.TEMPORARY, a.UNREACHABLE)]
+
+
+def test_our_client_refused_is_logged_for_the_operators_and_counted(caplog):
+    figures = _Figures()
+    client = fortnox.FortnoxClient("http://x", "http://x", "id", "s3cr3t-value", metrics=figures)
+    refused = fortnox._failure_of("refresh", response(401, oauth("invalid_client")))
+    with caplog.at_level("ERROR", logger="tokens.fortnox"):
+        assert client._counted(refused) is refused
+    assert figures.failures == [("refresh", a.MISCONFIGURED, a.CLIENT_REJECTED)]
+    [record] = caplog.records
+    assert record.levelname == "ERROR" and record.reason_code == a.CLIENT_REJECTED
+    assert "s3cr3t-value" not in record.getMessage() + str(record.__dict__)

@@ -104,7 +104,7 @@ class FortnoxClient:
             headers = {"Authorization": f"Bearer {access_token}"}
         headers["Accept"] = "application/json"
         url = f"{self.api_url}/3/companyinformation"
-        response = self._send("GET", url, "companyinformation", headers=headers)
+        response = self._send("GET", url, "companyinformation", "api", headers=headers)
         info = _json(response) if response.status_code == 200 else None
         company = info.get("CompanyInformation") if isinstance(info, dict) else None
         if response.status_code == 200 and not isinstance(company, dict):
@@ -132,7 +132,8 @@ class FortnoxClient:
             body = {"data": form}
         all_headers.update(headers or {})
         endpoint = path.rsplit("/", 1)[-1]  # token, migrate, revoke
-        response = self._send("POST", self.auth_url + path, endpoint, headers=all_headers, **body)
+        url = self.auth_url + path
+        response = self._send("POST", url, endpoint, call, headers=all_headers, **body)
         if response.status_code != 200:
             raise self._counted(_failure_of(call, response))
         answer = _json(response)
@@ -140,7 +141,7 @@ class FortnoxClient:
             raise self._counted(_failure(call, "malformed", f"{endpoint} answered without a token"))
         return answer
 
-    def _send(self, method: str, url: str, endpoint: str, **kwargs) -> requests.Response:
+    def _send(self, method: str, url: str, endpoint: str, call: str, **kwargs) -> requests.Response:
         started = time.monotonic()
         status = "unreachable"
         try:
@@ -153,10 +154,10 @@ class FortnoxClient:
         except requests.Timeout:
             status = "timeout"
             reason = f"Fortnox did not answer within {self.timeout:g} s"
-            raise self._counted(_failure(endpoint, "timeout", reason)) from None
+            raise self._counted(_failure(call, "timeout", reason)) from None
         except requests.ConnectionError:
             reason = f"Fortnox could not be reached ({time.monotonic() - started:.1f} s)"
-            raise self._counted(_failure(endpoint, "unreachable", reason)) from None
+            raise self._counted(_failure(call, "unreachable", reason)) from None
         finally:
             self.metrics.fortnox_call(endpoint, status, time.monotonic() - started)
 

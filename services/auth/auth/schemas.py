@@ -77,6 +77,9 @@ class SessionOut(Schema):
     org_name = fields.String()
     customer_number = fields.String(allow_none=True)
     role = fields.String(validate=validate.OneOf(ROLES))
+    apps = fields.List(
+        fields.Nested(lambda: App()), metadata={"description": "The apps of the organisation."}
+    )
 
 
 class ChangePasswordIn(_In):

@@ -59,8 +59,9 @@ def log_in(ctx: AuthContext, identifier: str, password: str, client_address: str
     return {"session_token": raw, "user_id": str(user["id"]), "org_id": str(user["org_id"])}
 
 
-def resolve_session(ctx: AuthContext, token: str | None) -> dict:
-    """Who the session belongs to; an expired or unknown session is SessionInvalid."""
+def resolve_session(ctx: AuthContext, token: str | None, *, with_apps: bool = False) -> dict:
+    """Who the session belongs to (and, `with_apps`, the apps of their organisation: what every
+    page needs, in one call); an expired or unknown session is SessionInvalid."""
     if not token or len(token) > MAX_SESSION_TOKEN:
         raise SessionInvalid()
     id_hash, now = digest(token), ctx.now()
@@ -74,10 +75,12 @@ def resolve_session(ctx: AuthContext, token: str | None) -> dict:
         if ended:
             store.delete_session(conn, id_hash)
         else:
-            store.touch_session(conn, id_hash, now)
+            if ctx.lifetime.due_for_touch(row["last_seen_at"], now):
+                store.touch_session(conn, id_hash, now)
+            apps = repository.org_apps(conn, row["org_id"]) if with_apps else None
     if ended:
         raise SessionInvalid()
-    return {
+    me = {
         "user_id": str(row["user_id"]),
         "name": row["name"],
         "email": row["email"],
@@ -87,6 +90,7 @@ def resolve_session(ctx: AuthContext, token: str | None) -> dict:
         "customer_number": row["customer_number"],
         "role": row["role"],
     }
+    return me | {"apps": apps} if with_apps else me
 
 
 def log_out(ctx: AuthContext, token: str | None) -> None:

@@ -1,50 +1,21 @@
 """The auth service's internal API, as the gateway's pages use it."""
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 
-import requests
 from servicekit.http import ServiceClient
 
 SESSION_HEADER = "X-Session-Token"
 
 
-class ServiceDown(Exception):
-    """The auth service did not answer; pages show 'try again shortly'."""
-
-
-@dataclass
-class AuthRefused(Exception):
-    status: int
-    code: str
-    message: str
-    fields: dict = field(default_factory=dict)
-    retry_after: int | None = None
-
-
 class AuthClient:
-    def __init__(self, base_url: str, internal_key: str):
-        self.http = ServiceClient(base_url, internal_key)
+    """Each call answers the body or raises servicekit.http's ServiceUnavailable/ServiceRefused."""
+
+    def __init__(self, base_url: str, credential: Mapping[str, str]):
+        self.http = ServiceClient("auth", base_url, credential)
 
     def _call(self, method: str, path: str, json=None, session: str | None = None) -> dict:
-        headers = {SESSION_HEADER: session} if session else {}
-        try:
-            response = self.http.request(method, path, json=json, headers=headers)
-        except requests.RequestException as exc:
-            raise ServiceDown() from exc
-        if response.status_code >= 500:
-            raise ServiceDown()
-        body = response.json() if response.content else {}
-        if response.status_code >= 400:
-            error = body.get("error", {})
-            retry = response.headers.get("Retry-After")
-            raise AuthRefused(
-                response.status_code,
-                error.get("code", "error"),
-                error.get("message", ""),
-                error.get("fields", {}),
-                int(retry) if retry and retry.isdigit() else None,
-            )
-        return body
+        headers = {SESSION_HEADER: session} if session else None
+        return self.http.call(method, path, json, headers)
 
     def log_in(self, identifier: str, password: str, client_address: str) -> dict:
         body = {"identifier": identifier, "password": password, "client_address": client_address}
@@ -90,9 +61,6 @@ class AuthClient:
 
     def organisation(self, session: str, org_id: str) -> dict:
         return self._call("GET", f"/internal/orgs/{org_id}", session=session)
-
-    def apps(self, session: str, org_id: str) -> list[dict]:
-        return self._call("GET", f"/internal/orgs/{org_id}/apps", session=session)["apps"]
 
     def invite(self, session: str, org_id: str, name: str, email: str) -> None:
         body = {"name": name, "email": email}

@@ -2,10 +2,9 @@
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from servicekit.http import ServiceUnavailable
 from servicekit.web import error_response
 from werkzeug.exceptions import HTTPException
-
-from gateway.adapters.auth_client import ServiceDown
 
 TEXTS = {
     400: ("Felaktig begäran", "Något i begäran var fel. Gå tillbaka och försök igen."),
@@ -38,7 +37,7 @@ def install_error_pages(app: Flask) -> None:
     def _csrf(_exc):
         return error_page(400, "Sidan hade gått ut. Ladda om sidan och försök igen.")
 
-    @app.errorhandler(ServiceDown)
+    @app.errorhandler(ServiceUnavailable)
     def _down(_exc):
         return error_page(503)
 

@@ -44,7 +44,8 @@ def make_platform(procs: Processes, workers: int) -> Platform:
         lambda prefix: procs.database(f"bench_{prefix}"),
         Path(procs.logs),
         scale=Scale(web_workers=dict.fromkeys(names, workers)),
-        env={"LOG_LEVEL": "INFO", "WEB_THREADS": "4"},
+        # The tests' platform pins WEB_THREADS; make run leaves each service its default.
+        env={"LOG_LEVEL": "INFO", "WEB_THREADS": ""},
     )
     return platform
 
@@ -158,7 +159,7 @@ def main() -> None:
         procs.stop_all()
     print(
         f"pages benchmark: every service gunicorn -w {options.workers} (deploy/gunicorn.conf.py,"
-        f" gthread, 4 threads), wrk 2 threads keep-alive, {options.seconds:g} s each"
+        f" gthread), wrk 2 threads keep-alive, {options.seconds:g} s each"
     )
     print("\n".join(report))
 

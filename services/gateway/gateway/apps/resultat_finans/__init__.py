@@ -24,9 +24,9 @@ def build_blueprint() -> Blueprint:
         credential = internal_key(config["INTERNAL_API_KEY"])
         state.app.extensions["rf_tokens"] = TokensClient(config["TOKENS_URL"], credential)
         state.app.extensions["rf_settings"] = SettingsClient(config["SETTINGS_URL"], credential)
-        # A page asks the tokens and the settings service at once; one thread per gunicorn
-        # thread is enough (gunicorn.conf's WEB_THREADS, 4 by default), a few more are spare.
-        state.app.extensions["rf_fanout"] = ThreadPoolExecutor(8, thread_name_prefix="rf-fanout")
+        # A page asks the tokens and the settings service at once: one fan-out thread per
+        # gunicorn thread (deploy/gunicorn.conf.py gives the gateway 16) never keeps one waiting.
+        state.app.extensions["rf_fanout"] = ThreadPoolExecutor(16, thread_name_prefix="rf-fanout")
 
     pages.register(bp)
     account.register(bp)

@@ -27,7 +27,7 @@ import requests
 from loadgen import ROOT, Figures, Processes, request_lua, require_wrk, think_time_lua, wrk
 
 sys.path.insert(0, str(ROOT / "tests"))
-from conftest import DEMO_ORG_ID, DEMO_PASSWORD, Platform, Scale  # noqa: E402
+from conftest import DEMO_PASSWORD, Platform, Scale  # noqa: E402
 
 PAGES = {
     "Resultat Finans Inställningar": "/resultat-finans/installningar",
@@ -45,30 +45,15 @@ def make_platform(procs: Processes, workers: int) -> Platform:
         Path(procs.logs),
         scale=Scale(web_workers=dict.fromkeys(names, workers)),
         # The tests' platform pins WEB_THREADS; make run leaves each service its default.
-        env={"LOG_LEVEL": "INFO", "WEB_THREADS": ""},
+        env={"LOG_LEVEL": "INFO", "WEB_THREADS": "", "GATEWAY_TRUSTED_PROXIES": "1"},
     )
     return platform
 
 
 def add_login_users(platform: Platform) -> list[str]:
-    """Members of the demo organisation with the demo password (its stored argon2id hash)."""
-    import psycopg
-    from auth.adapters import repository
-
     emails = [f"bench-{n}@jlmdata.se" for n in range(LOGIN_USERS)]
-    with psycopg.connect(platform.env["AUTH_DATABASE_URL"]) as conn:
-        (password_hash,) = conn.execute(
-            "SELECT password_hash FROM users WHERE username = '900232'"
-        ).fetchone()
-        for email in emails:
-            user_id = repository.insert_user(
-                conn,
-                email=email,
-                name="Bänk Användare",
-                password_hash=password_hash,
-                verified_at=conn.execute("SELECT now()").fetchone()[0],
-            )
-            repository.add_member(conn, DEMO_ORG_ID, user_id, "user")
+    for email in emails:
+        platform.add_demo_member(email)
     return emails
 
 
@@ -87,25 +72,30 @@ def log_in(base: str) -> str:
 
 
 def login_lua(base: str, emails: list[str]) -> str:
-    """POST /logga-in in turns through the users; each wrk thread has its own share of them."""
+    """POST /logga-in in turns through the users, each from an address of their own (through the
+    one trusted proxy hop the bench's gateway is told of), so that neither the per-account nor
+    the per-address limit of failed log-ins counts one user's attempts with another's."""
     session = requests.Session()
     token = csrf(session, base)
-    bodies = [
-        urlencode({"identifier": e, "password": DEMO_PASSWORD, "csrf_token": token}) for e in emails
-    ]
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": f"rf_csrf={session.cookies['rf_csrf']}",
-    }
-    lua_bodies = ", ".join(f'"{body}"' for body in bodies)
-    return request_lua("POST", headers) + (
-        f"local bodies = {{{lua_bodies}}}\n"
-        "local share = math.floor(#bodies / 2)\n"
+    cookie = f"rf_csrf={session.cookies['rf_csrf']}"
+    users = []
+    for number, email in enumerate(emails):
+        body = urlencode({"identifier": email, "password": DEMO_PASSWORD, "csrf_token": token})
+        users.append(
+            f'{{body = "{body}", headers = {{["Content-Type"] = '
+            f'"application/x-www-form-urlencoded", ["Cookie"] = "{cookie}",'
+            f' ["X-Forwarded-For"] = "10.0.{number // 250}.{number % 250 + 1}"}}}}'
+        )
+    return (
+        'wrk.method = "POST"\n'
+        f"local users = {{{', '.join(users)}}}\n"
+        "local share = math.floor(#users / 2)\n"
         "function on_setup(thread, number) thread:set('first', (number - 1) * share) end\n"
         "local n = 0\n"
         "function request()\n"
         "  n = n + 1\n"
-        "  return wrk.format(nil, '/logga-in', nil, bodies[first + (n % share) + 1])\n"
+        "  local user = users[first + (n % share) + 1]\n"
+        "  return wrk.format(nil, '/logga-in', user.headers, user.body)\n"
         "end\n"
     )
 

@@ -38,7 +38,8 @@ def install_error_pages(app: Flask) -> None:
         return error_page(400, "Sidan hade gått ut. Ladda om sidan och försök igen.")
 
     @app.errorhandler(ServiceUnavailable)
-    def _down(_exc):
+    def _down(exc: ServiceUnavailable):
+        app.logger.warning("service unavailable: %s", exc, extra={"service": exc.service})
         return error_page(503)
 
     @app.errorhandler(HTTPException)

@@ -13,5 +13,8 @@ venv:
 migrate: venv
 	deploy/manage.sh migrate
 
+bench: venv
+	deploy/bench.sh
+
 lint: venv
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .

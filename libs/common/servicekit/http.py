@@ -54,6 +54,7 @@ class ServiceClient:
     ):
         self.service = service
         self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
         self.prefix = urllib3.util.parse_url(self.base_url).path or ""
         self.headers = {"Accept": "application/json", **credential}
         # No retries: a POST is never sent twice; a stale keep-alive connection is noticed and
@@ -66,8 +67,16 @@ class ServiceClient:
             retries=False,
         )
 
-    def call(self, method: str, path: str, json_body=None, headers: Mapping | None = None):
-        """The answer's JSON body ({} when empty); raises ServiceUnavailable or ServiceRefused."""
+    def call(
+        self,
+        method: str,
+        path: str,
+        json_body=None,
+        headers: Mapping | None = None,
+        timeout: float | None = None,
+    ):
+        """The answer's JSON body ({} when empty); raises ServiceUnavailable or ServiceRefused.
+        `timeout` replaces the client's for this call."""
         sent = {**self.headers, **(headers or {})}
         cid = current_correlation_id()
         if cid:
@@ -77,7 +86,9 @@ class ServiceClient:
             body = json.dumps(json_body).encode()
             sent["Content-Type"] = "application/json"
         try:
-            answer = self.pool.urlopen(method, self.prefix + path, body=body, headers=sent)
+            answer = self.pool.urlopen(
+                method, self.prefix + path, body=body, headers=sent, timeout=self._wait(timeout)
+            )
         except urllib3.exceptions.HTTPError as exc:
             raise ServiceUnavailable(self.service, type(exc).__name__) from exc
         if answer.status >= 500:
@@ -89,6 +100,9 @@ class ServiceClient:
         if answer.status >= 400:
             raise _refused(answer.status, parsed, answer.headers.get("Retry-After"))
         return parsed
+
+    def _wait(self, timeout: float | None) -> urllib3.Timeout:
+        return urllib3.Timeout(connect=self.timeout, read=timeout or self.timeout)
 
     def close(self) -> None:
         self.pool.close()

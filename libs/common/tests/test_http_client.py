@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -26,7 +27,10 @@ class Peer(BaseHTTPRequestHandler):
 
     def _answer(self):
         self.server.connections.add(self.client_address[1])
-        if self.path == "/echo":
+        if self.path == "/slow":
+            time.sleep(0.5)
+            status, body, headers = 200, b'{"slow": true}', {}
+        elif self.path == "/echo":
             sent = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             echoed = {
                 "body": json.loads(sent),
@@ -104,3 +108,10 @@ def test_a_service_that_does_not_listen_is_unavailable():
     client = ServiceClient("nobody", f"http://127.0.0.1:{free_port()}", internal_key("k"), 2)
     with pytest.raises(ServiceUnavailable):
         client.call("GET", "/anything")
+
+
+def test_a_call_may_wait_longer_than_the_clients_timeout(peer):
+    slow = ServiceClient("peer", peer.url, internal_key("k"), timeout=0.2)
+    with pytest.raises(ServiceUnavailable):
+        slow.call("GET", "/slow")
+    assert slow.call("GET", "/slow", timeout=5) == {"slow": True}

@@ -5,6 +5,9 @@ from collections.abc import Mapping
 from servicekit.http import ServiceClient
 
 SESSION_HEADER = "X-Session-Token"
+# Calls that check or set a password wait for argon2id, which auth runs on a few low-priority
+# threads: during a wave of log-ins they queue there for longer than a page's look-up may take.
+PASSWORD_TIMEOUT = 30.0
 
 
 class AuthClient:
@@ -13,13 +16,20 @@ class AuthClient:
     def __init__(self, base_url: str, credential: Mapping[str, str]):
         self.http = ServiceClient("auth", base_url, credential)
 
-    def _call(self, method: str, path: str, json=None, session: str | None = None) -> dict:
+    def _call(
+        self,
+        method: str,
+        path: str,
+        json=None,
+        session: str | None = None,
+        timeout: float | None = None,
+    ) -> dict:
         headers = {SESSION_HEADER: session} if session else None
-        return self.http.call(method, path, json, headers)
+        return self.http.call(method, path, json, headers, timeout)
 
     def log_in(self, identifier: str, password: str, client_address: str) -> dict:
         body = {"identifier": identifier, "password": password, "client_address": client_address}
-        return self._call("POST", "/internal/login", body)
+        return self._call("POST", "/internal/login", body, timeout=PASSWORD_TIMEOUT)
 
     def resolve(self, session_token: str) -> dict:
         return self._call("POST", "/internal/sessions/resolve", {"session_token": session_token})
@@ -36,7 +46,9 @@ class AuthClient:
             "new_password": new_password,
             "client_address": client_address,
         }
-        return self._call("POST", "/internal/account/password", body, session=session)
+        return self._call(
+            "POST", "/internal/account/password", body, session=session, timeout=PASSWORD_TIMEOUT
+        )
 
     def request_reset(self, identifier: str, client_address: str) -> None:
         body = {"identifier": identifier, "client_address": client_address}
@@ -47,7 +59,10 @@ class AuthClient:
 
     def complete_reset(self, token: str, password: str) -> None:
         self._call(
-            "POST", "/internal/password-resets/complete", {"token": token, "password": password}
+            "POST",
+            "/internal/password-resets/complete",
+            {"token": token, "password": password},
+            timeout=PASSWORD_TIMEOUT,
         )
 
     def register(self, form: dict, client_address: str) -> None:
@@ -57,7 +72,8 @@ class AuthClient:
         return self._call("POST", "/internal/verifications", {"token": token})
 
     def accept_invitation(self, token: str, password: str) -> None:
-        self._call("POST", "/internal/invitations/complete", {"token": token, "password": password})
+        body = {"token": token, "password": password}
+        self._call("POST", "/internal/invitations/complete", body, timeout=PASSWORD_TIMEOUT)
 
     def organisation(self, session: str, org_id: str) -> dict:
         return self._call("GET", f"/internal/orgs/{org_id}", session=session)

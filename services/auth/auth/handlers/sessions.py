@@ -68,9 +68,8 @@ def resolve_session(ctx: AuthContext, token: str | None, *, with_apps: bool = Fa
     if not token or len(token) > MAX_SESSION_TOKEN:
         raise SessionInvalid()
     id_hash, now = digest(token), ctx.now()
-    find = store.find_session_with_apps if with_apps else store.find_session
     with autocommit(ctx.pool) as conn:
-        row = find(conn, id_hash)
+        row = store.find_session(conn, id_hash, with_apps=with_apps)
         if row is None:
             raise SessionInvalid()
         if row["disabled_at"] is not None or ctx.lifetime.expired(

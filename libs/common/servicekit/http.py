@@ -20,6 +20,7 @@ INTERNAL_KEY_HEADER = "X-Internal-Key"
 # Connections kept open per client and process: gunicorn's threads plus the threads that fan a
 # page's look-ups out. A call beyond it opens a connection of its own instead of waiting.
 POOL_SIZE = 16
+REPEATABLE_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
 
 
 class ServiceUnavailable(Exception):
@@ -57,8 +58,7 @@ class ServiceClient:
         self.timeout = timeout
         self.prefix = urllib3.util.parse_url(self.base_url).path or ""
         self.headers = {"Accept": "application/json", **credential}
-        # No retries: a POST is never sent twice; a stale keep-alive connection is noticed and
-        # replaced by urllib3 before it is used.
+        # urllib3 retries nothing itself: call() decides what may be sent twice.
         self.pool = urllib3.connection_from_url(
             self.base_url,
             maxsize=POOL_SIZE,
@@ -74,9 +74,12 @@ class ServiceClient:
         json_body=None,
         headers: Mapping | None = None,
         timeout: float | None = None,
+        repeatable: bool | None = None,
     ):
         """The answer's JSON body ({} when empty); raises ServiceUnavailable or ServiceRefused.
-        `timeout` replaces the client's for this call."""
+        `timeout` replaces the client's for this call. `repeatable` (GET, PUT and DELETE are):
+        the call may be sent again once when its kept-alive connection broke before any answer
+        (the service closed it as idle just as it was reused)."""
         sent = {**self.headers, **(headers or {})}
         cid = current_correlation_id()
         if cid:
@@ -85,10 +88,16 @@ class ServiceClient:
         if json_body is not None:
             body = json.dumps(json_body).encode()
             sent["Content-Type"] = "application/json"
+        if repeatable is None:
+            repeatable = method in REPEATABLE_METHODS
+        wait = self._wait(timeout)
         try:
-            answer = self.pool.urlopen(
-                method, self.prefix + path, body=body, headers=sent, timeout=self._wait(timeout)
-            )
+            try:
+                answer = self.pool.urlopen(method, self.prefix + path, body, sent, timeout=wait)
+            except urllib3.exceptions.ProtocolError:
+                if not repeatable:
+                    raise
+                answer = self.pool.urlopen(method, self.prefix + path, body, sent, timeout=wait)
         except urllib3.exceptions.HTTPError as exc:
             raise ServiceUnavailable(self.service, type(exc).__name__) from exc
         if answer.status >= 500:

@@ -27,7 +27,15 @@ class Peer(BaseHTTPRequestHandler):
 
     def _answer(self):
         self.server.connections.add(self.client_address[1])
-        if self.path == "/slow":
+        self.answered = getattr(self, "answered", 0) + 1
+        if self.path == "/flaky" and self.answered > 1:
+            # Reads the request and closes, as a server closing an idle connection just then.
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.close_connection = True
+            return
+        if self.path == "/flaky":
+            status, body, headers = 200, b'{"flaky": "answered"}', {}
+        elif self.path == "/slow":
             time.sleep(0.5)
             status, body, headers = 200, b'{"slow": true}', {}
         elif self.path == "/echo":
@@ -115,3 +123,18 @@ def test_a_call_may_wait_longer_than_the_clients_timeout(peer):
     with pytest.raises(ServiceUnavailable):
         slow.call("GET", "/slow")
     assert slow.call("GET", "/slow", timeout=5) == {"slow": True}
+
+
+def test_a_repeatable_call_is_sent_again_when_its_kept_alive_connection_broke(peer):
+    client = ServiceClient("peer", peer.url, internal_key("k"))
+    assert client.call("GET", "/flaky") == {"flaky": "answered"}
+    assert client.call("GET", "/flaky") == {"flaky": "answered"}
+    assert len(peer.connections) == 2
+
+
+def test_a_post_is_never_sent_twice_unless_the_caller_says_it_may(peer):
+    client = ServiceClient("peer", peer.url, internal_key("k"))
+    assert client.call("POST", "/flaky", {}) == {"flaky": "answered"}
+    with pytest.raises(ServiceUnavailable):
+        client.call("POST", "/flaky", {})
+    assert client.call("POST", "/flaky", {}, repeatable=True) == {"flaky": "answered"}

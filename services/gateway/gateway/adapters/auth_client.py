@@ -32,7 +32,9 @@ class AuthClient:
         return self._call("POST", "/internal/login", body, timeout=PASSWORD_TIMEOUT)
 
     def resolve(self, session_token: str) -> dict:
-        return self._call("POST", "/internal/sessions/resolve", {"session_token": session_token})
+        """Who the session is (with the organisation's apps); a look-up, so safe to repeat."""
+        body = {"session_token": session_token}
+        return self.http.call("POST", "/internal/sessions/resolve", body, repeatable=True)
 
     def log_out(self, session_token: str) -> None:
         self._call("POST", "/internal/sessions/end", {"session_token": session_token})

@@ -85,7 +85,7 @@ class Figures:
         ratio = f"   {self.rate / hello.rate:6.1%} of hello" if hello and hello.rate else ""
         bad = self.unexpected(expected)
         return (
-            f"  {name:<44} {self.rate:8.0f} req/s   p50 {self.p50_ms:7.1f} ms"
+            f"  {name:<52} {self.rate:8.0f} req/s   p50 {self.p50_ms:7.1f} ms"
             f"   p99 {self.p99_ms:7.1f} ms{ratio}"
             + (f"   !! {bad} answers not {expected}: {self.statuses}" if bad else "")
         )

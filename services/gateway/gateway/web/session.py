@@ -26,6 +26,7 @@ class CurrentUser:
     org_name: str
     role: str
     session_token: str
+    org_number: str | None = None
     apps: tuple[dict, ...] = ()  # the organisation's apps (key, name, url), from the same look-up
 
     def has_app(self, app_key: str) -> bool:
@@ -84,6 +85,7 @@ def current_user() -> CurrentUser | None:
                     org_name=me["org_name"],
                     role=me["role"],
                     session_token=token,
+                    org_number=me.get("org_number"),
                     apps=tuple(me.get("apps") or ()),
                 )
     return g.current_user

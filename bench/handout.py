@@ -15,7 +15,6 @@ took inside the app (99 % within the printed bucket), apart from the queueing be
 import argparse
 import base64
 import secrets
-import tempfile
 import uuid
 
 import requests
@@ -135,13 +134,13 @@ def main() -> None:
     try:
         sandbox = start_sandbox(procs)
         database = procs.database("bench_tokens")
-        metrics = tempfile.mkdtemp(prefix="rf-bench-metrics-")
+        metrics = procs.folder("rf-bench-metrics-")
         env = tokens_env(sandbox, database, options.log_level, PROMETHEUS_MULTIPROC_DIR=metrics)
         app = "tokens.entrypoints.api:create_app()"
         tokens_url = procs.gunicorn(app, env, options.workers, "tokens")
         forced_env = env | {
             "TOKEN_REFRESH_MARGIN_SECONDS": "4000",
-            "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="rf-bench-metrics-"),
+            "PROMETHEUS_MULTIPROC_DIR": procs.folder("rf-bench-metrics-"),
         }
         forced_url = procs.gunicorn(app, forced_env, options.workers, "tokens-forced")
         hello_url = procs.hello(options.workers)

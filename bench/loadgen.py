@@ -153,12 +153,19 @@ def new_database(prefix: str) -> str:
 
 
 class Processes:
-    """Every process a benchmark starts and every database it makes, removed by stop_all()."""
+    """Every process a benchmark starts, every database and folder it makes (the processes' logs
+    included), removed by stop_all()."""
 
     def __init__(self):
         self.started: list[subprocess.Popen] = []
         self.databases: list[str] = []
         self.logs = tempfile.mkdtemp(prefix="rf-bench-")
+        self.folders = [self.logs]
+
+    def folder(self, prefix: str) -> str:
+        """A temporary folder, removed by stop_all()."""
+        self.folders.append(tempfile.mkdtemp(prefix=prefix))
+        return self.folders[-1]
 
     def database(self, prefix: str = "bench", migrations: Path | None = None) -> str:
         url = new_database(prefix)
@@ -205,6 +212,8 @@ class Processes:
 
         for url in self.databases:
             db.drop_database(url)
+        for folder in self.folders:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def wait_healthy(url: str, timeout: float = 90) -> None:

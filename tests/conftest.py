@@ -230,6 +230,21 @@ class Platform:
         tokens = next(spec for spec in self.specs if spec.name == "tokens")
         self._cli(tokens, "seed-demo")
 
+    def add_demo_member(self, email: str, role: str = "user") -> str:
+        """A member of the demo organisation who logs in with the demo password; their user id."""
+        import psycopg
+        from auth.adapters import repository
+
+        with psycopg.connect(self.env["AUTH_DATABASE_URL"]) as conn:
+            (password_hash, now) = conn.execute(
+                "SELECT password_hash, now() FROM users WHERE username = '900232'"
+            ).fetchone()
+            user_id = repository.insert_user(
+                conn, email=email, name=email, password_hash=password_hash, verified_at=now
+            )
+            repository.add_member(conn, DEMO_ORG_ID, user_id, role)
+        return user_id
+
     def logs(self) -> str:
         return "\n".join(p.read_text(errors="replace") for p in sorted(self.log_dir.glob("*.log")))
 

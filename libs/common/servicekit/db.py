@@ -31,6 +31,18 @@ def transaction(pool: ConnectionPool) -> Iterator[psycopg.Connection]:
             yield conn
 
 
+@contextmanager
+def autocommit(pool: ConnectionPool) -> Iterator[psycopg.Connection]:
+    """A connection whose every statement commits on its own: a read, or a single write, needs
+    no BEGIN and COMMIT/ROLLBACK round trips (the pages' and the hand-out's hot paths)."""
+    with pool.connection() as conn:
+        conn.autocommit = True
+        try:
+            yield conn
+        finally:
+            conn.autocommit = False
+
+
 def database_name(url: str) -> str:
     return conninfo_to_dict(url)["dbname"]
 

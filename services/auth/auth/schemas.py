@@ -80,6 +80,9 @@ class SessionOut(Schema):
     )
     customer_number = fields.String(allow_none=True)
     role = fields.String(validate=validate.OneOf(ROLES))
+    apps = fields.List(
+        fields.Nested(lambda: App()), metadata={"description": "The apps of the organisation."}
+    )
 
 
 class ChangePasswordIn(_In):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from psycopg_pool import ConnectionPool
+from servicekit.http import internal_key
 
 from settings.adapters.tokens import TokensStatus
 
@@ -25,5 +26,5 @@ class SettingsContext:
 def bootstrap(config: dict, pool: ConnectionPool, clock: Clock | None = None) -> SettingsContext:
     tokens = None
     if config.get("INTERNAL_API_KEY"):
-        tokens = TokensStatus(config["TOKENS_URL"], config["INTERNAL_API_KEY"])
+        tokens = TokensStatus(config["TOKENS_URL"], internal_key(config["INTERNAL_API_KEY"]))
     return SettingsContext(pool=pool, tokens=tokens, clock=clock or system_clock)

@@ -7,6 +7,8 @@ import uuid
 
 import pytest
 from click.testing import CliRunner
+from servicekit.http import internal_key
+from settings.adapters.tokens import TokensStatus
 from settings.entrypoints.cli import cli
 from settings.handlers import company
 from tokens import config as tokens_config
@@ -54,8 +56,8 @@ def connected_org(tokens_service):
 
 
 @pytest.fixture
-def settings_ctx(ctx, tokens_service):
-    ctx.tokens.client.base_url = tokens_service[1]
+def settings_ctx(ctx, tokens_service, settings_env):
+    ctx.tokens = TokensStatus(tokens_service[1], internal_key(settings_env["INTERNAL_API_KEY"]))
     return ctx
 
 

@@ -1,59 +1,25 @@
 """The tokens and settings services' internal APIs, as the Resultat Finans pages use them.
 
-Each call either answers, raises Unavailable (the service is down or failing: the page says so
-and shows the rest), or raises Refused (the service said no: 4xx with the platform's error).
+Each call either answers, raises ServiceUnavailable (the service is down or failing: the page
+says so and shows the rest), or raises ServiceRefused (the service said no: 4xx with the
+platform's error); both from servicekit.http.
 """
 
 import hashlib
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 
-import requests
 from servicekit.http import ServiceClient
-
-
-class Unavailable(Exception):
-    """The service did not answer usefully; `service` names it for the page."""
-
-    def __init__(self, service: str):
-        super().__init__(service)
-        self.service = service
-
-
-@dataclass
-class Refused(Exception):
-    status: int
-    code: str
-    message: str
-    fields: dict = field(default_factory=dict)
 
 
 class _Backend:
     name = ""
 
-    def __init__(self, base_url: str, internal_key: str, timeout: float = 5.0):
-        self.http = ServiceClient(base_url, internal_key, timeout)
+    def __init__(self, base_url: str, credential: Mapping[str, str], timeout: float = 5.0):
+        self.http = ServiceClient(self.name, base_url, credential, timeout)
 
     def _call(self, method: str, path: str, json=None) -> dict:
-        try:
-            response = self.http.request(method, path, json=json)
-        except requests.RequestException as exc:
-            raise Unavailable(self.name) from exc
-        if response.status_code >= 500:
-            raise Unavailable(self.name)
-        try:
-            body = response.json() if response.content else {}
-        except ValueError:
-            raise Unavailable(self.name) from None
-        if response.status_code >= 400:
-            error = body.get("error", {})
-            raise Refused(
-                response.status_code,
-                error.get("code", "error"),
-                error.get("message", ""),
-                error.get("fields", {}),
-            )
-        return body
+        return self.http.call(method, path, json)
 
 
 def _org(org_id: str) -> str:

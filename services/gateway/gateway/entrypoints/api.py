@@ -8,6 +8,7 @@ from datetime import date
 
 from flask import Flask
 from servicekit.app import create_service_app
+from servicekit.http import internal_key
 
 from gateway import config as service_config
 from gateway import portal
@@ -26,7 +27,8 @@ def create_app(config: dict | None = None) -> Flask:
         "gateway", database_url=None, migrations=None, amqp_url=None, log_level=config["LOG_LEVEL"]
     )
     app.config.update(config)
-    app.extensions["auth_client"] = AuthClient(config["AUTH_URL"], config["INTERNAL_API_KEY"])
+    credential = internal_key(config["INTERNAL_API_KEY"])
+    app.extensions["auth_client"] = AuthClient(config["AUTH_URL"], credential)
     install_security(app)
     install_error_pages(app)
     app.register_blueprint(portal.build_blueprint())

@@ -2,10 +2,9 @@
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from servicekit.http import ServiceUnavailable
 from servicekit.web import error_response
 from werkzeug.exceptions import HTTPException
-
-from gateway.adapters.auth_client import ServiceDown
 
 TEXTS = {
     400: ("Felaktig begäran", "Något i begäran var fel. Gå tillbaka och försök igen."),
@@ -38,8 +37,9 @@ def install_error_pages(app: Flask) -> None:
     def _csrf(_exc):
         return error_page(400, "Sidan hade gått ut. Ladda om sidan och försök igen.")
 
-    @app.errorhandler(ServiceDown)
-    def _down(_exc):
+    @app.errorhandler(ServiceUnavailable)
+    def _down(exc: ServiceUnavailable):
+        app.logger.warning("service unavailable: %s", exc, extra={"service": exc.service})
         return error_page(503)
 
     @app.errorhandler(HTTPException)

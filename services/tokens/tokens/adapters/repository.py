@@ -13,6 +13,7 @@ from dataclasses import fields
 import psycopg
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
+from servicekit import db
 from servicekit.events.outbox import publish
 
 from tokens.adapters.crypto import Keyring, KeyringError
@@ -104,15 +105,8 @@ class ConnectionStore:
         with self._autocommit() as conn:
             conn.execute("UPDATE connections SET last_used_at = now() WHERE org_id = %s", (org_id,))
 
-    @contextmanager
-    def _autocommit(self) -> Iterator[psycopg.Connection]:
-        """A single statement needs no BEGIN/COMMIT round trips (the hand-out's hot path)."""
-        with self.pool.connection() as conn:
-            conn.autocommit = True
-            try:
-                yield conn
-            finally:
-                conn.autocommit = False
+    def _autocommit(self):
+        return db.autocommit(self.pool)
 
     def audit_trail(
         self, org_id: str, limit: int = 200, actions: tuple[str, ...] | None = None

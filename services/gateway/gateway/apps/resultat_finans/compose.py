@@ -1,12 +1,15 @@
 """What a Resultat Finans page shows, gathered from the services that may each be down."""
 
+import contextvars
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from servicekit.http import ServiceUnavailable
 
-from gateway.adapters.backend import SettingsClient, TokensClient, Unavailable
+from gateway.adapters.backend import SettingsClient, TokensClient
 from gateway.apps.resultat_finans.attention import attention_message, history_text
 
 # What the page says is missing when a service does not answer.
@@ -27,6 +30,10 @@ def tokens() -> TokensClient:
 
 def settings() -> SettingsClient:
     return current_app.extensions["rf_settings"]
+
+
+def fanout() -> ThreadPoolExecutor:
+    return current_app.extensions["rf_fanout"]
 
 
 @dataclass
@@ -76,20 +83,23 @@ class AppView:
 
 
 def load(org_id: str) -> AppView:
+    """Both services asked at once: the tokens service on the page's fan-out thread (with this
+    request's context, so its correlation id goes along), the settings service right here."""
     view = AppView()
-    try:
-        view.status = tokens().status(org_id)
-    except Unavailable:
-        view.unavailable.append(UNAVAILABLE["tokens"])
+    status = fanout().submit(contextvars.copy_context().run, tokens().status, org_id)
     try:
         overview = settings().overview(org_id)
-    except Unavailable:
+    except ServiceUnavailable:
         view.unavailable.append(UNAVAILABLE["settings"])
     else:
         pm = overview.get("payment_method") or {}
         view.payment_method = pm if pm.get("configured") else None
         saved_company = overview.get("company") or {}
         view.company = saved_company if saved_company.get("known") else None
+    try:
+        view.status = status.result()
+    except ServiceUnavailable:
+        view.unavailable.insert(0, UNAVAILABLE["tokens"])
     if view.status and view.connected:
         # The tokens service is the source: right after "Ny Token" it is already current,
         # while the settings service's copy follows by events a moment later.
@@ -107,7 +117,7 @@ def load_history(view: AppView, org_id: str) -> None:
         return  # the tokens service did not answer for the status: no second wait
     try:
         entries = tokens().history(org_id)
-    except Unavailable:
+    except ServiceUnavailable:
         if UNAVAILABLE["tokens"] not in view.unavailable:
             view.unavailable.append(UNAVAILABLE["tokens"])
         return

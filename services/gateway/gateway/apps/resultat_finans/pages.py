@@ -3,8 +3,8 @@
 from urllib.parse import urlparse
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from servicekit.http import ServiceRefused, ServiceUnavailable
 
-from gateway.adapters.backend import Refused, Unavailable
 from gateway.apps.resultat_finans import compose
 from gateway.web.session import app_required, current_user
 
@@ -83,10 +83,10 @@ def register(bp: Blueprint) -> None:
         form = {name: request.form.get(name, "").strip() for name in PAYMENT_FIELDS}
         try:
             compose.settings().save_payment_method(user.org_id, form, f"user:{user.user_id}")
-        except Unavailable:
+        except ServiceUnavailable:
             flash("Betalningsättet kunde inte sparas just nu. Försök igen om en stund.", "error")
             return render_settings("applikation", form=form), 503
-        except Refused as refused:
+        except ServiceRefused as refused:
             if refused.status != 422:
                 raise
             errors = {name: " ".join(msgs) for name, msgs in refused.fields.items()}

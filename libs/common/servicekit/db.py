@@ -1,6 +1,5 @@
 """PostgreSQL access: one psycopg_pool per process, opened after gunicorn forks."""
 
-import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -30,8 +29,6 @@ def open_pool(
     """A pool that opens without waiting for PostgreSQL (a process starts while it is down) and
     checks each connection before handing it out (one left dead by a restart is replaced).
     `on_connect` is called with each new connection: PostgreSQL answers again."""
-    # psycopg_pool logs every failed attempt; the processes log an outage once (servicekit.outage).
-    logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
     pool = ConnectionPool(
         url,
         min_size=min_size,

@@ -2,8 +2,8 @@
 
 The one place that decides that an error means "PostgreSQL, RabbitMQ or another service is not
 answering right now" (web requests then answer 503 with Retry-After, never 500), and the one
-way a process reports such an outage: a warning when it starts, an info line when it ends (not
-one line per retry), and the gauge `dependency_unavailable` while it lasts.
+way a process reports such an outage: a warning when it starts and one when it ends (not one
+line per retry), and the gauge `dependency_unavailable` while it lasts.
 """
 
 import logging
@@ -80,7 +80,7 @@ class Outage:
             "%s unavailable; waiting for it and retrying",
             dependency,
             extra={
-                "process": self.process,
+                "process_name": self.process,
                 "dependency": dependency,
                 "error": f"{type(error).__name__}: {error}" if error else "",
             },
@@ -93,11 +93,12 @@ class Outage:
         if since is None:
             return
         WAITING.labels(self.process, dependency).set(0)
-        log.info(
+        # At the outage's own level, so whoever saw it start sees it end.
+        log.warning(
             "%s is back",
             dependency,
             extra={
-                "process": self.process,
+                "process_name": self.process,
                 "dependency": dependency,
                 "outage_seconds": round(time.monotonic() - since, 1),
             },

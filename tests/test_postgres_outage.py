@@ -9,7 +9,6 @@ PostgreSQL is a cluster of the test's own (own_postgres); the platform runs on i
 
 import re
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -19,7 +18,7 @@ import requests
 from servicekit import db
 from servicekit.mailsink import free_port
 
-from .conftest import DEMO_ORG_ID, DEMO_PASSWORD, ROOT, Platform, Scale
+from .conftest import DEMO_ORG_ID, DEMO_PASSWORD, ROOT, Platform, Scale, gunicorn_command
 
 pytestmark = pytest.mark.slow
 
@@ -97,18 +96,7 @@ def start_tokens_web(platform: Platform, log) -> tuple[subprocess.Popen, str]:
     """One more tokens web process on a port of its own (as a new replica would start)."""
     url = f"http://127.0.0.1:{free_port()}"
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "deploy/gunicorn.conf.py",
-            "-b",
-            url.removeprefix("http://"),
-            "-w",
-            "1",
-            "tokens.entrypoints.api:create_app()",
-        ],
+        gunicorn_command("tokens", url, "1"),
         cwd=ROOT,
         env=platform.env,
         stdout=log,

@@ -7,11 +7,13 @@ process started while it is down boots, says what it waits for, and then serves.
 PostgreSQL is a cluster of the test's own (own_postgres); the platform runs on it.
 """
 
+import json
 import re
 import subprocess
 import threading
 import time
 import uuid
+from collections import Counter
 
 import pytest
 import requests
@@ -181,6 +183,14 @@ def test_platform_answers_503_never_500_while_postgresql_is_down_and_200_once_it
     assert all(seconds is not None for seconds in recovery.values()), recovery
     assert exited == [], "processes exited while PostgreSQL was down"
     assert "unhandled error" not in platform.logs()
+    outages_logged = Counter(
+        (log.name, line["service"])
+        for log in tmp_path.glob("*.log")
+        for line in map(json.loads, re.findall(r"^\{.*\}$", log.read_text(), re.M))
+        if line["message"].startswith("postgresql unavailable")
+    )
+    print(f"  outage warnings per process: {dict(outages_logged)}")
+    assert max(outages_logged.values()) <= 2  # once per outage, not once per retry
 
     assert tokens_ready.status_code == 503
     assert tokens_ready.json()["waiting_for"] == ["postgresql"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import urllib3
 
 from servicekit.logs import current_correlation_id
+from servicekit.outage import DependencyUnavailable
 
 CORRELATION_HEADER = "X-Correlation-ID"
 INTERNAL_KEY_HEADER = "X-Internal-Key"
@@ -23,11 +24,12 @@ POOL_SIZE = 16
 REPEATABLE_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
 
 
-class ServiceUnavailable(Exception):
-    """The service did not answer usefully; `service` names it."""
+class ServiceUnavailable(DependencyUnavailable):
+    """The service did not answer usefully; `service` names it. Like every unavailable
+    dependency it answers 503 + Retry-After wherever nobody catches it."""
 
     def __init__(self, service: str, reason: str = ""):
-        super().__init__(f"{service} unavailable" + (f": {reason}" if reason else ""))
+        super().__init__(service, reason)
         self.service = service
 
 

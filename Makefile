@@ -17,5 +17,8 @@ reset: venv
 migrate: venv
 	deploy/manage.sh migrate
 
+bench: venv
+	deploy/bench.sh
+
 lint: venv
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .

@@ -17,7 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from handout import Processes, start_sandbox, tokens_env  # noqa: E402
+from handout import start_sandbox, tokens_env  # noqa: E402
+from loadgen import Processes  # noqa: E402
 
 
 def main() -> None:

@@ -2,11 +2,29 @@
 
 import gc
 import os
+import sys
 
 from prometheus_client import multiprocess
 
 worker_class = "gthread"
-threads = int(os.environ.get("WEB_THREADS", "4"))
+# The gateway's threads mostly wait for the other services, and auth's for argon2id on its own
+# low-priority threads: with only 4, twenty log-ins in flight held every thread, and page views
+# queued behind them. The services that compute (and hold database connections) keep 4.
+WAITING_SERVICES = {"gateway": 16, "auth": 16}
+
+
+def _service() -> str:
+    """The service this master serves, from its app argument (`auth.entrypoints.api:...`)."""
+    apps = [arg for arg in sys.argv if ".entrypoints.api:" in arg]
+    return apps[0].split(".", 1)[0] if apps else ""
+
+
+# <SERVICE>_WEB_THREADS, else WEB_THREADS, else the service's default.
+threads = int(
+    os.environ.get(f"{_service().upper()}_WEB_THREADS")
+    or os.environ.get("WEB_THREADS")
+    or WAITING_SERVICES.get(_service(), 4)
+)
 timeout = 30
 graceful_timeout = 10
 accesslog = None

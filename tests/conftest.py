@@ -64,7 +64,7 @@ SERVICES = [
         "AUTH_URL",
         "AUTH_DATABASE_URL",
         True,
-        ["auth.entrypoints.mail_worker", "auth.entrypoints.relay"],
+        ["auth.entrypoints.mail_worker", "auth.entrypoints.relay", "auth.entrypoints.notices"],
     ),
     # The refresher and the migrator (which only migrates what an operator scheduled) are left
     # out to keep this platform small; tests/scaling and the tokens tests run them.
@@ -106,6 +106,22 @@ class Scale:
         prefix = f"{spec.module}."
         counts.update({m: n for m, n in self.workers.items() if m.startswith(prefix)})
         return counts
+
+
+def gunicorn_command(module: str, url: str, workers: str) -> list[str]:
+    """The web process of a service's package, as the local run starts it, serving `url`."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        "deploy/gunicorn.conf.py",
+        "-b",
+        url.removeprefix("http://"),
+        "-w",
+        workers,
+        f"{module}.entrypoints.api:create_app()",
+    ]
 
 
 class Platform:
@@ -179,18 +195,7 @@ class Platform:
             for number, url in enumerate(self.web_urls[spec.name]):
                 self._spawn(
                     spec.name if number == 0 else f"{spec.name}-{number + 1}",
-                    [
-                        sys.executable,
-                        "-m",
-                        "gunicorn",
-                        "-c",
-                        "deploy/gunicorn.conf.py",
-                        "-b",
-                        url.removeprefix("http://"),
-                        "-w",
-                        workers,
-                        f"{spec.module}.entrypoints.api:create_app()",
-                    ],
+                    gunicorn_command(spec.module, url, workers),
                 )
             for worker, copies in self.scale.worker_counts(spec).items():
                 for number in range(copies):
@@ -231,6 +236,21 @@ class Platform:
         tokens = next(spec for spec in self.specs if spec.name == "tokens")
         self._cli(tokens, "seed-demo")
 
+    def add_demo_member(self, email: str, role: str = "user") -> str:
+        """A member of the demo organisation who logs in with the demo password; their user id."""
+        import psycopg
+        from auth.adapters import repository
+
+        with psycopg.connect(self.env["AUTH_DATABASE_URL"]) as conn:
+            (password_hash, now) = conn.execute(
+                "SELECT password_hash, now() FROM users WHERE username = '900232'"
+            ).fetchone()
+            user_id = repository.insert_user(
+                conn, email=email, name=email, password_hash=password_hash, verified_at=now
+            )
+            repository.add_member(conn, DEMO_ORG_ID, user_id, role)
+        return user_id
+
     def logs(self) -> str:
         return "\n".join(p.read_text(errors="replace") for p in sorted(self.log_dir.glob("*.log")))
 
@@ -248,17 +268,19 @@ class Platform:
     def _delete_broker_objects(self) -> None:
         """The platform's own exchange and its consumers' queues go with it."""
         import pika
+        from auth.entrypoints import notices
         from servicekit import config as env
         from servicekit.events import topology
-        from settings.entrypoints.consumer import NAME, queue_owner
+        from settings.entrypoints import consumer
 
         exchange = self.env["EVENTS_EXCHANGE"]
+        queues = [
+            topology.queue_name(module.queue_owner(exchange), module.NAME)
+            for module in (consumer, notices)
+        ]
         connection = pika.BlockingConnection(pika.URLParameters(env.get("AMQP_URL", self.env)))
         try:
-            channel = connection.channel()
-            topology.delete_bus(
-                channel, exchange, [topology.queue_name(queue_owner(exchange), NAME)]
-            )
+            topology.delete_bus(connection.channel(), exchange, queues)
         finally:
             connection.close()
 

@@ -11,11 +11,11 @@ import uuid
 from pathlib import Path
 
 import pytest
+from auth.entrypoints import notices
 from servicekit import broker, db
 from servicekit.events import topology
 from servicekit.mailsink import free_port
-from settings.entrypoints.consumer import NAME as CONSUMER_NAME
-from settings.entrypoints.consumer import queue_owner
+from settings.entrypoints import consumer
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("FORTNOX_SANDBOX", "AUTH", "TOKENS", "SETTINGS", "GATEWAY")
@@ -57,8 +57,11 @@ def local_run_env(postgres_url, amqp_url, tmp_path):
     exchange = env["EVENTS_EXCHANGE"]
     connection = broker.connect(amqp_url)
     try:
-        queue = topology.queue_name(queue_owner(exchange), CONSUMER_NAME)
-        topology.delete_bus(connection.channel(), exchange, [queue])
+        queues = [
+            topology.queue_name(module.queue_owner(exchange), module.NAME)
+            for module in (consumer, notices)
+        ]
+        topology.delete_bus(connection.channel(), exchange, queues)
     finally:
         connection.close()
 

@@ -188,6 +188,7 @@ VARIABLES = [
         for name, what in (
             ("AUTH_RELAY", "auth outbox relay"),
             ("AUTH_MAIL", "auth mail worker (sends the mail outbox over SMTP)"),
+            ("AUTH_NOTICES", "auth connection-notice worker (mails administrators about Fortnox)"),
             ("TOKENS_RELAY", "tokens outbox relay"),
             ("SETTINGS_RELAY", "settings outbox relay"),
             ("TOKENS_REFRESHER", "token refresher"),

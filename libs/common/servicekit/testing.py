@@ -4,6 +4,7 @@ The local services are used when they answer; otherwise, where a Docker engine r
 testcontainers starts throwaway ones. Neither available: the tests error loudly.
 """
 
+import json
 import os
 import secrets
 import socket
@@ -232,6 +233,30 @@ def exchange_name(amqp_url):
 
 
 @pytest.fixture
+def publish_event(amqp_url, exchange_name):
+    """Publish an envelope to the test's exchange as a relay does (persistent, confirmed,
+    mandatory; the routing key is its type); returns the envelope."""
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    channel = connection.channel()
+    channel.confirm_delivery()
+
+    def _publish(envelope: dict) -> dict:
+        channel.basic_publish(
+            exchange=exchange_name,
+            routing_key=envelope["type"],
+            body=json.dumps(envelope, default=str).encode(),
+            properties=pika.BasicProperties(
+                message_id=envelope["id"], delivery_mode=pika.DeliveryMode.Persistent
+            ),
+            mandatory=True,
+        )
+        return envelope
+
+    yield _publish
+    connection.close()
+
+
+@pytest.fixture
 def smtp_sink():
     """A real SMTP server on a free port of 127.0.0.1; `.wait_for(address)` returns a mail."""
     from servicekit.mailsink import MailSink
@@ -239,3 +264,29 @@ def smtp_sink():
     sink = MailSink().start()
     yield sink
     sink.stop()
+
+
+@pytest.fixture
+def own_postgres():
+    """A PostgreSQL cluster of this test's own, running (servicekit.own_servers.OwnPostgres):
+    stop, restart or kill it freely; it is removed after the test, whatever happened."""
+    from servicekit.own_servers import OwnPostgres
+
+    server = OwnPostgres()
+    try:
+        yield server.start()
+    finally:
+        server.remove()
+
+
+@pytest.fixture
+def own_rabbitmq():
+    """A RabbitMQ node of this test's own, running (servicekit.own_servers.OwnRabbitMQ): stop
+    and start it freely; it is stopped and removed after the test."""
+    from servicekit.own_servers import OwnRabbitMQ
+
+    server = OwnRabbitMQ()
+    try:
+        yield server.start()
+    finally:
+        server.remove()

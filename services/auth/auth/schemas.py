@@ -81,6 +81,9 @@ class SessionOut(Schema):
     )
     customer_number = fields.String(allow_none=True)
     role = fields.String(validate=validate.OneOf(ROLES))
+    apps = fields.List(
+        fields.Nested(lambda: App()), metadata={"description": "The apps of the organisation."}
+    )
 
 
 class ChangePasswordIn(_In):
@@ -170,6 +173,12 @@ class App(Schema):
     key = fields.String()
     name = fields.String()
     url = fields.String()
+    attention = fields.Boolean(
+        metadata={
+            "description": "The app needs an administrator now (Resultat Finans: its Fortnox"
+            ' connection needs "Ny Token"); the tile says "Åtgärd krävs".'
+        }
+    )
 
 
 class AppsOut(Schema):

@@ -68,6 +68,26 @@ def test_session_resolves_to_user_org_and_role(demo, api):
     assert me["role"] == "administrator"
 
 
+def test_session_resolve_answers_the_organisations_apps_in_the_same_call(demo, api):
+    me = api.post("/internal/sessions/resolve", {"session_token": api.session_of()}).get_json()
+    assert [app["key"] for app in me["apps"]] == ["aspia-ica", "pm-sync", "resultat-finans"]
+    assert all(app["name"] and app["url"] for app in me["apps"])
+
+
+def test_a_session_records_its_last_use_at_most_once_a_minute(demo, api, app, clock):
+    token = api.session_of()
+    started = clock.now
+
+    def resolve_and_read_last_use():
+        assert api.post("/internal/sessions/resolve", {"session_token": token}).status_code == 200
+        return rows(app, "SELECT last_seen_at FROM sessions")[0]["last_seen_at"]
+
+    clock.advance(seconds=59)
+    assert resolve_and_read_last_use() == started
+    clock.advance(seconds=1)
+    assert resolve_and_read_last_use() == clock.now
+
+
 def test_unknown_session_is_refused(demo, api):
     response = api.post("/internal/sessions/resolve", {"session_token": "made-up"})
     assert response.status_code == 401

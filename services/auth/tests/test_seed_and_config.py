@@ -1,5 +1,8 @@
+import os
+import threading
+
 from auth import config as auth_config
-from auth.adapters.hashing import Hasher
+from auth.adapters.hashing import HASHING_NICENESS, Argon2Parameters, Hasher
 from auth.bootstrap import argon2_parameters
 from auth.handlers import seed
 
@@ -61,3 +64,13 @@ def test_a_session_names_its_organisations_own_number(demo, api):
     token = api.session_of("900232")
     me = api.post("/internal/sessions/resolve", {"session_token": token}).get_json()
     assert (me["org_name"], me["org_number"]) == ("Jlmdata AB", "559192-5788")
+
+
+def test_password_hashing_runs_at_a_lower_cpu_priority_than_the_request_threads():
+    hasher = Hasher(Argon2Parameters(memory_kib=1024, time_cost=1, parallelism=1))
+
+    def niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    assert hasher._threads.submit(niceness).result() == min(niceness() + HASHING_NICENESS, 19)
+    assert hasher.verify(hasher.hash("a long enough passphrase"), "a long enough passphrase")

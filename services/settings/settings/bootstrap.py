@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from psycopg_pool import ConnectionPool
 from servicekit import callers
+from servicekit.http import internal_key
 
 from settings.adapters.tokens import TokensStatus
 
@@ -26,5 +27,6 @@ class SettingsContext:
 def bootstrap(config: dict, pool: ConnectionPool, clock: Clock | None = None) -> SettingsContext:
     tokens = None
     if config.get("OWN_KEY"):
-        tokens = TokensStatus(config["TOKENS_URL"], callers.presented(config["OWN_KEY"]))
+        credential = internal_key(callers.presented(config["OWN_KEY"]))
+        tokens = TokensStatus(config["TOKENS_URL"], credential)
     return SettingsContext(pool=pool, tokens=tokens, clock=clock or system_clock)

@@ -7,7 +7,9 @@ import uuid
 
 import pytest
 from click.testing import CliRunner
+from servicekit.http import internal_key
 from servicekit.testing import CALLER_KEYS
+from settings.adapters.tokens import TokensStatus
 from settings.entrypoints.cli import cli
 from settings.handlers import company
 from tokens import config as tokens_config
@@ -55,8 +57,10 @@ def connected_org(tokens_service):
 
 
 @pytest.fixture
-def settings_ctx(ctx, tokens_service):
-    ctx.tokens.client.base_url = tokens_service[1]
+def settings_ctx(ctx, tokens_service, settings_env):
+    ctx.tokens = TokensStatus(
+        tokens_service[1], internal_key(settings_env["SETTINGS_INTERNAL_KEY"])
+    )
     return ctx
 
 

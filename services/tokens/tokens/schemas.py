@@ -5,13 +5,17 @@ The answers are what the gateway and the settings service read: keep their JSON 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from tokens.domain import authorization as auth
+from tokens.domain import history
 from tokens.domain.connection import (
     CONNECTED,
     DEGRADED,
     LEGACY,
+    LEGACY_TOKEN,
+    MIGRATION_REFUSED,
     NEEDS_REAUTHORIZATION,
     OAUTH,
     OK,
+    REAUTHORIZATION,
     REFRESHING,
     REVOKED,
     SERVICE,
@@ -172,6 +176,14 @@ class StatusOut(Schema):
         allow_none=True, metadata={"description": "Of the move from the legacy token to OAuth."}
     )
     scopes = fields.String(metadata={"description": "Space-separated, as Fortnox granted them."})
+    attention = fields.String(
+        allow_none=True,
+        metadata={
+            "enum": [REAUTHORIZATION, MIGRATION_REFUSED, LEGACY_TOKEN, None],
+            "description": 'Why the customer must act ("Ny Token"); null: nothing to do. The'
+            " same fact token.attention_needed / token.attention_cleared publish.",
+        },
+    )
 
 
 class CheckOut(Schema):
@@ -208,3 +220,23 @@ class AuditOut(Schema):
 
 class AuditTrailOut(Schema):
     entries = fields.List(fields.Nested(AuditOut), metadata={"description": "Newest first."})
+
+
+class HistoryEntryOut(Schema):
+    at = fields.AwareDateTime()
+    event = fields.String(metadata={"enum": list(history.EVENTS)})
+    cause = fields.String(
+        allow_none=True,
+        metadata={
+            "enum": [*history.CAUSES, None],
+            "description": "Why it failed, in a word the page turns into the customer's"
+            " language; null unless `event` is `failed`.",
+        },
+    )
+
+
+class HistoryOut(Schema):
+    """The connection's history as its customer may see it (Händelser): no user ids, no
+    Fortnox answers, no tokens."""
+
+    entries = fields.List(fields.Nested(HistoryEntryOut), metadata={"description": "Newest first."})

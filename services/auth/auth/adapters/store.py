@@ -4,6 +4,8 @@ from datetime import datetime, timedelta
 
 from psycopg import Connection
 
+from auth.adapters.repository import app_attention
+
 
 def insert_session(
     conn: Connection,
@@ -19,16 +21,27 @@ def insert_session(
     )
 
 
-def find_session(conn: Connection, id_hash: bytes) -> dict | None:
-    return conn.execute(
-        "SELECT s.created_at, s.last_seen_at, u.id AS user_id, u.name, u.email, u.username,"
-        " u.disabled_at, m.org_id, m.role, o.name AS org_name, o.org_number,"
-        " o.customer_number"
-        " FROM sessions s JOIN users u ON u.id = s.user_id"
-        " JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.org_id"
-        " WHERE s.id_hash = %s",
-        (id_hash,),
-    ).fetchone()
+_SESSION = (
+    "SELECT s.created_at, s.last_seen_at, u.id AS user_id, u.name, u.email, u.username,"
+    " u.disabled_at, m.org_id, m.role, o.name AS org_name, o.org_number,"
+    " o.customer_number{apps}"
+    " FROM sessions s JOIN users u ON u.id = s.user_id"
+    " JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.org_id"
+    " WHERE s.id_hash = %s"
+)
+_APPS = (
+    ", COALESCE((SELECT json_agg(json_build_object('key', a.key, 'name', a.name, 'url', a.url,"
+    f" 'attention', {app_attention('a.key', 'm.org_id')})"
+    " ORDER BY a.position) FROM organisation_apps oa JOIN apps a ON a.key = oa.app_key"
+    " WHERE oa.org_id = m.org_id), '[]') AS apps"
+)
+
+
+def find_session(conn: Connection, id_hash: bytes, *, with_apps: bool = False) -> dict | None:
+    """The session, its user and membership; `with_apps` adds the organisation's apps under
+    `apps` (a page's look-up in one query)."""
+    query = _SESSION.format(apps=_APPS if with_apps else "")
+    return conn.execute(query, (id_hash,)).fetchone()
 
 
 def touch_session(conn: Connection, id_hash: bytes, now: datetime) -> None:

@@ -109,8 +109,10 @@ def build_blueprint(credentials: dict[str, str]) -> Blueprint:
     @bp.post("/sessions/resolve")
     @openapi.operation(body=schemas.SessionTokenIn, responses={200: schemas.SessionOut})
     def resolve():
-        """Who the session belongs to; an ended or unknown session is 401 `session_invalid`."""
-        return jsonify(sessions.resolve_session(_ctx(), _body().get("session_token")))
+        """Who the session belongs to and the apps of their organisation (what every page
+        needs, in one call); an ended or unknown session is 401 `session_invalid`."""
+        token = _body().get("session_token")
+        return jsonify(sessions.resolve_session(_ctx(), token, with_apps=True))
 
     @bp.post("/orgs/<org_id>/assertions")
     @openapi.operation(

@@ -2,7 +2,7 @@
 
 import logging
 
-from servicekit.db import transaction
+from servicekit.db import autocommit, transaction
 from servicekit.security import ANONYMOUS, security_event
 
 from auth.adapters import repository, store
@@ -69,25 +69,27 @@ def log_in(ctx: AuthContext, identifier: str, password: str, client_address: str
     return {"session_token": raw, "user_id": str(user["id"]), "org_id": str(user["org_id"])}
 
 
-def resolve_session(ctx: AuthContext, token: str | None) -> dict:
-    """Who the session belongs to; an expired or unknown session is SessionInvalid."""
+def resolve_session(ctx: AuthContext, token: str | None, *, with_apps: bool = False) -> dict:
+    """Who the session belongs to (and, `with_apps`, the apps of their organisation: what every
+    page needs, in one call); an expired or unknown session is SessionInvalid.
+
+    Each statement stands alone (no transaction): a page view costs one query, plus the write of
+    its last use at most once a minute (domain.sessions.TOUCH_EVERY)."""
     if not token or len(token) > MAX_SESSION_TOKEN:
         raise SessionInvalid()
     id_hash, now = digest(token), ctx.now()
-    with transaction(ctx.pool) as conn:
-        row = store.find_session(conn, id_hash)
+    with autocommit(ctx.pool) as conn:
+        row = store.find_session(conn, id_hash, with_apps=with_apps)
         if row is None:
             raise SessionInvalid()
-        ended = row["disabled_at"] is not None or ctx.lifetime.expired(
+        if row["disabled_at"] is not None or ctx.lifetime.expired(
             row["created_at"], row["last_seen_at"], now
-        )
-        if ended:
+        ):
             store.delete_session(conn, id_hash)
-        else:
+            raise SessionInvalid()
+        if ctx.lifetime.due_for_touch(row["last_seen_at"], now):
             store.touch_session(conn, id_hash, now)
-    if ended:
-        raise SessionInvalid()
-    return {
+    me = {
         "user_id": str(row["user_id"]),
         "name": row["name"],
         "email": row["email"],
@@ -98,6 +100,7 @@ def resolve_session(ctx: AuthContext, token: str | None) -> dict:
         "customer_number": row["customer_number"],
         "role": row["role"],
     }
+    return me | {"apps": row["apps"]} if with_apps else me
 
 
 def log_out(ctx: AuthContext, token: str | None) -> None:

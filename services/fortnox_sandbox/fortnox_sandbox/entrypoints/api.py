@@ -24,7 +24,9 @@ CSP = (
 
 def create_app(config: dict | None = None) -> Flask:
     config = config or service_config.load()
-    app = create_service_app_from_config(config, MIGRATIONS)
+    # The sandbox reads its signing keys while it starts: started while PostgreSQL is down, it
+    # waits for it (a gunicorn worker that waits longer than its timeout is simply started again).
+    app = create_service_app_from_config(config, MIGRATIONS, wait_for_database=True)
     sandbox = bootstrap(pool_of(app), config)
     app.extensions["fortnox_sandbox"] = sandbox
     app.secret_key = sandbox.session_key

@@ -1,57 +1,40 @@
 """The auth service's internal API, as the gateway's pages use it."""
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 
-import requests
 from servicekit.http import ServiceClient
 
 SESSION_HEADER = "X-Session-Token"
-
-
-class ServiceDown(Exception):
-    """The auth service did not answer; pages show 'try again shortly'."""
-
-
-@dataclass
-class AuthRefused(Exception):
-    status: int
-    code: str
-    message: str
-    fields: dict = field(default_factory=dict)
-    retry_after: int | None = None
+# Calls that check or set a password wait for argon2id, which auth runs on a few low-priority
+# threads: during a wave of log-ins they queue there for longer than a page's look-up may take.
+PASSWORD_TIMEOUT = 30.0
 
 
 class AuthClient:
-    def __init__(self, base_url: str, internal_key: str):
-        self.http = ServiceClient(base_url, internal_key)
+    """Each call answers the body or raises servicekit.http's ServiceUnavailable/ServiceRefused."""
 
-    def _call(self, method: str, path: str, json=None, session: str | None = None) -> dict:
-        headers = {SESSION_HEADER: session} if session else {}
-        try:
-            response = self.http.request(method, path, json=json, headers=headers)
-        except requests.RequestException as exc:
-            raise ServiceDown() from exc
-        if response.status_code >= 500:
-            raise ServiceDown()
-        body = response.json() if response.content else {}
-        if response.status_code >= 400:
-            error = body.get("error", {})
-            retry = response.headers.get("Retry-After")
-            raise AuthRefused(
-                response.status_code,
-                error.get("code", "error"),
-                error.get("message", ""),
-                error.get("fields", {}),
-                int(retry) if retry and retry.isdigit() else None,
-            )
-        return body
+    def __init__(self, base_url: str, credential: Mapping[str, str]):
+        self.http = ServiceClient("auth", base_url, credential)
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        json=None,
+        session: str | None = None,
+        timeout: float | None = None,
+    ) -> dict:
+        headers = {SESSION_HEADER: session} if session else None
+        return self.http.call(method, path, json, headers, timeout)
 
     def log_in(self, identifier: str, password: str, client_address: str) -> dict:
         body = {"identifier": identifier, "password": password, "client_address": client_address}
-        return self._call("POST", "/internal/login", body)
+        return self._call("POST", "/internal/login", body, timeout=PASSWORD_TIMEOUT)
 
     def resolve(self, session_token: str) -> dict:
-        return self._call("POST", "/internal/sessions/resolve", {"session_token": session_token})
+        """Who the session is (with the organisation's apps); a look-up, so safe to repeat."""
+        body = {"session_token": session_token}
+        return self.http.call("POST", "/internal/sessions/resolve", body, repeatable=True)
 
     def log_out(self, session_token: str) -> None:
         self._call("POST", "/internal/sessions/end", {"session_token": session_token})
@@ -65,7 +48,9 @@ class AuthClient:
             "new_password": new_password,
             "client_address": client_address,
         }
-        return self._call("POST", "/internal/account/password", body, session=session)
+        return self._call(
+            "POST", "/internal/account/password", body, session=session, timeout=PASSWORD_TIMEOUT
+        )
 
     def request_reset(self, identifier: str, client_address: str) -> None:
         body = {"identifier": identifier, "client_address": client_address}
@@ -76,7 +61,10 @@ class AuthClient:
 
     def complete_reset(self, token: str, password: str) -> None:
         self._call(
-            "POST", "/internal/password-resets/complete", {"token": token, "password": password}
+            "POST",
+            "/internal/password-resets/complete",
+            {"token": token, "password": password},
+            timeout=PASSWORD_TIMEOUT,
         )
 
     def register(self, form: dict, client_address: str) -> None:
@@ -86,13 +74,11 @@ class AuthClient:
         return self._call("POST", "/internal/verifications", {"token": token})
 
     def accept_invitation(self, token: str, password: str) -> None:
-        self._call("POST", "/internal/invitations/complete", {"token": token, "password": password})
+        body = {"token": token, "password": password}
+        self._call("POST", "/internal/invitations/complete", body, timeout=PASSWORD_TIMEOUT)
 
     def organisation(self, session: str, org_id: str) -> dict:
         return self._call("GET", f"/internal/orgs/{org_id}", session=session)
-
-    def apps(self, session: str, org_id: str) -> list[dict]:
-        return self._call("GET", f"/internal/orgs/{org_id}/apps", session=session)["apps"]
 
     def invite(self, session: str, org_id: str, name: str, email: str) -> None:
         body = {"name": name, "email": email}

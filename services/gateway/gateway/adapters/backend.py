@@ -1,61 +1,27 @@
 """The tokens and settings services' internal APIs, as the Resultat Finans pages use them.
 
-Each call either answers, raises Unavailable (the service is down or failing: the page says so
-and shows the rest), or raises Refused (the service said no: 4xx with the platform's error).
+Each call either answers, raises ServiceUnavailable (the service is down or failing: the page
+says so and shows the rest), or raises ServiceRefused (the service said no: 4xx with the
+platform's error); both from servicekit.http.
 """
 
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 
-import requests
 from servicekit.assertions import HEADER as ASSERTION_HEADER
 from servicekit.http import ServiceClient
-
-
-class Unavailable(Exception):
-    """The service did not answer usefully; `service` names it for the page."""
-
-    def __init__(self, service: str):
-        super().__init__(service)
-        self.service = service
-
-
-@dataclass
-class Refused(Exception):
-    status: int
-    code: str
-    message: str
-    fields: dict = field(default_factory=dict)
 
 
 class _Backend:
     name = ""
 
-    def __init__(self, base_url: str, internal_key: str, timeout: float = 5.0):
-        self.http = ServiceClient(base_url, internal_key, timeout)
+    def __init__(self, base_url: str, credential: Mapping[str, str], timeout: float = 5.0):
+        self.http = ServiceClient(self.name, base_url, credential, timeout)
 
     def _call(self, method: str, path: str, json=None, assertion: str | None = None) -> dict:
         """`assertion`: auth's word on who starts the action, for the actions that need it."""
-        headers = {ASSERTION_HEADER: assertion} if assertion else {}
-        try:
-            response = self.http.request(method, path, json=json, headers=headers)
-        except requests.RequestException as exc:
-            raise Unavailable(self.name) from exc
-        if response.status_code >= 500:
-            raise Unavailable(self.name)
-        try:
-            body = response.json() if response.content else {}
-        except ValueError:
-            raise Unavailable(self.name) from None
-        if response.status_code >= 400:
-            error = body.get("error", {})
-            raise Refused(
-                response.status_code,
-                error.get("code", "error"),
-                error.get("message", ""),
-                error.get("fields", {}),
-            )
-        return body
+        headers = {ASSERTION_HEADER: assertion} if assertion else None
+        return self.http.call(method, path, json, headers)
 
 
 def _org(org_id: str) -> str:
@@ -75,6 +41,11 @@ class TokensClient(_Backend):
     def complete(self, query: dict, assertion: str) -> dict:
         body = {name: query.get(name) for name in ("state", "code", "error", "error_description")}
         return self._call("POST", "/internal/fortnox/callback", body, assertion)
+
+    def history(self, org_id: str) -> list[dict]:
+        """Händelser: the connection's last 20 events, redacted for its customer."""
+        path = f"/internal/organisations/{_org(org_id)}/fortnox/history"
+        return self._call("GET", path)["entries"]
 
     def check(self, org_id: str, assertion: str) -> dict:
         path = f"/internal/organisations/{_org(org_id)}/fortnox/check"

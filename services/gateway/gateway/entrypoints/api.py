@@ -9,6 +9,7 @@ from datetime import date
 from flask import Flask
 from servicekit import callers
 from servicekit.app import create_service_app
+from servicekit.http import internal_key
 
 from gateway import config as service_config
 from gateway import portal
@@ -29,7 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
         "gateway", database_url=None, migrations=None, amqp_url=None, log_level=config["LOG_LEVEL"]
     )
     app.config.update(config)
-    app.extensions["auth_client"] = AuthClient(config["AUTH_URL"], config["OWN_KEY"])
+    app.extensions["auth_client"] = AuthClient(config["AUTH_URL"], internal_key(config["OWN_KEY"]))
     install_admin_port(app, config["GATEWAY_ADMIN_PORT"])
     install_security(app)
     install_error_pages(app)

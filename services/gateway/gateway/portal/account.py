@@ -10,8 +10,8 @@ from flask import (
     session,
     url_for,
 )
+from servicekit.http import ServiceRefused
 
-from gateway.adapters.auth_client import AuthRefused
 from gateway.web.errors import error_page
 from gateway.web.security import client_address
 from gateway.web.session import (
@@ -43,7 +43,7 @@ def login():
         result = auth_client().log_in(
             identifier, request.form.get("password", ""), client_address()
         )
-    except AuthRefused as refused:
+    except ServiceRefused as refused:
         message = refused.message
         if refused.status == 429 and refused.retry_after:
             message = (
@@ -81,7 +81,7 @@ def forgot_password():
     identifier = request.form.get("identifier", "")
     try:
         auth_client().request_reset(identifier, client_address())
-    except AuthRefused as refused:
+    except ServiceRefused as refused:
         page = render_template("portal/forgot.html", identifier=identifier, fields=refused.fields)
         return page, refused.status
     return render_template(
@@ -97,12 +97,12 @@ def _link_page(purpose: str, success_message: str, complete):
     if request.method == "GET":
         try:
             about = auth_client().check_link(purpose, token)
-        except AuthRefused:
+        except ServiceRefused:
             return _no_referrer(_invalid_link(purpose))
         return _no_referrer(render_template(LINK_PAGES[purpose], token=token, about=about))
     try:
         complete(token, request.form.get("password", ""))
-    except AuthRefused as refused:
+    except ServiceRefused as refused:
         if refused.status == 410:
             return _no_referrer(_invalid_link(purpose))
         about = auth_client().check_link(purpose, token)
@@ -139,7 +139,7 @@ def register_customer():
     form = {name: request.form.get(name, "") for name in REGISTRATION_FIELDS}
     try:
         auth_client().register(form, client_address())
-    except AuthRefused as refused:
+    except ServiceRefused as refused:
         form.pop("password")
         page = render_template(
             "portal/register.html", form=form, fields=refused.fields, error=refused.message
@@ -161,7 +161,7 @@ def verify_email():
         return _no_referrer(render_template("portal/verify.html", token=token))
     try:
         auth_client().verify_email(token)
-    except AuthRefused:
+    except ServiceRefused:
         return _no_referrer(_invalid_link("verify"))
     flash("Din e-postadress är bekräftad. Logga in för att komma igång.")
     return redirect(url_for("portal.login"))

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, render_template
 
-from gateway.web.session import app_required, auth_client, current_user, login_required
+from gateway.web.session import app_required, current_user, login_required
 
 # Apps of the portal whose pages are not part of this platform (yet).
 PLACEHOLDER_APPS = {"aspia-ica": "Aspia ICA", "pm-sync": "PM Sync"}
@@ -10,9 +10,7 @@ PLACEHOLDER_APPS = {"aspia-ica": "Aspia ICA", "pm-sync": "PM Sync"}
 
 @login_required
 def home():
-    user = current_user()
-    apps = auth_client().apps(user.session_token, user.org_id)
-    return render_template("portal/home.html", apps=apps)
+    return render_template("portal/home.html", apps=current_user().apps)
 
 
 def app_placeholder(app_key: str):

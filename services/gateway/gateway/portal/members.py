@@ -3,8 +3,8 @@
 from uuid import UUID
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from servicekit.http import ServiceRefused
 
-from gateway.adapters.auth_client import AuthRefused
 from gateway.web.errors import error_page
 from gateway.web.session import admin_required, auth_client, current_user, login_required
 
@@ -30,7 +30,7 @@ def invite():
     form = {"name": request.form.get("name", ""), "email": request.form.get("email", "")}
     try:
         auth_client().invite(user.session_token, user.org_id, form["name"], form["email"])
-    except AuthRefused as refused:
+    except ServiceRefused as refused:
         return _organisation_page(form, refused.fields, refused.status)
     flash(f"En inbjudan har skickats till {form['email'].strip()}.")
     return redirect(url_for("portal.organisation"))
@@ -40,7 +40,7 @@ def _act(action, success: str, back: str):
     """Run an administrator's action; a refusal (e.g. the last administrator) is shown as a page."""
     try:
         action()
-    except AuthRefused as refused:
+    except ServiceRefused as refused:
         if refused.status in (403, 404, 409, 422):
             flash(refused.message, "error")
             return redirect(url_for(back))

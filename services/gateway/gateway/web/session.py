@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import abort, current_app, g, redirect, request, url_for
+from servicekit.http import ServiceRefused
 
-from gateway.adapters.auth_client import AuthClient, AuthRefused
+from gateway.adapters.auth_client import AuthClient
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,10 @@ class CurrentUser:
     role: str
     session_token: str
     org_number: str | None = None
+    apps: tuple[dict, ...] = ()  # the organisation's apps (key, name, url), from the same look-up
+
+    def has_app(self, app_key: str) -> bool:
+        return any(app["key"] == app_key for app in self.apps)
 
     @property
     def is_admin(self) -> bool:
@@ -59,14 +64,17 @@ def clear_session_cookie(response) -> None:
 
 
 def current_user() -> CurrentUser | None:
-    """The signed-in user of this request (asked of the auth service once per request)."""
+    """The signed-in user of this request: one call to the auth service per request, which also
+    answers the organisation's apps. Nothing is cached across requests, so a log-out, a password
+    change, a removal, a disabled account or a new role holds from the very next request in every
+    gateway process."""
     if "current_user" not in g:
         g.current_user = None
         token = request.cookies.get(cookie_name())
         if token:
             try:
                 me = auth_client().resolve(token)
-            except AuthRefused:
+            except ServiceRefused:
                 g.session_ended = True
             else:
                 g.current_user = CurrentUser(
@@ -78,6 +86,7 @@ def current_user() -> CurrentUser | None:
                     role=me["role"],
                     session_token=token,
                     org_number=me.get("org_number"),
+                    apps=tuple(me.get("apps") or ()),
                 )
     return g.current_user
 
@@ -115,9 +124,7 @@ def app_required(app_key: str):
         @wraps(view)
         @login_required
         def guarded(*args, **kwargs):
-            user = current_user()
-            apps = auth_client().apps(user.session_token, user.org_id)
-            if app_key not in {app["key"] for app in apps}:
+            if not current_user().has_app(app_key):
                 abort(404)
             return view(*args, **kwargs)
 

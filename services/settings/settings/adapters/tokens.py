@@ -1,8 +1,9 @@
 """The tokens service's status API, the source a rebuild of company info asks."""
 
 import uuid
+from collections.abc import Mapping
 
-from servicekit.http import ServiceClient
+from servicekit.http import ServiceClient, ServiceRefused, ServiceUnavailable
 
 
 class TokensUnavailable(Exception):
@@ -10,16 +11,15 @@ class TokensUnavailable(Exception):
 
 
 class TokensStatus:
-    def __init__(self, base_url: str, internal_key: str, timeout: float = 5.0):
-        self.client = ServiceClient(base_url, internal_key, timeout)
+    def __init__(self, base_url: str, credential: Mapping[str, str], timeout: float = 5.0):
+        self.client = ServiceClient("tokens", base_url, credential, timeout)
 
     def status(self, org_id: str) -> dict:
         """GET /internal/organisations/<org_id>/fortnox; raises TokensUnavailable."""
         path = f"/internal/organisations/{uuid.UUID(org_id)}/fortnox"
         try:
-            response = self.client.get(path)
-        except OSError as exc:  # requests' errors derive from OSError
-            raise TokensUnavailable(f"tokens service unreachable: {type(exc).__name__}") from exc
-        if response.status_code != 200:
-            raise TokensUnavailable(f"tokens service answered {response.status_code}")
-        return response.json()
+            return self.client.call("GET", path)
+        except ServiceUnavailable as exc:
+            raise TokensUnavailable(f"tokens service unreachable: {exc}") from exc
+        except ServiceRefused as exc:
+            raise TokensUnavailable(f"tokens service answered {exc.status}") from exc

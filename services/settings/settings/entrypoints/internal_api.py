@@ -58,10 +58,11 @@ def build_blueprint(credentials: dict[str, str]) -> Blueprint:
     def overview(org_id: str):
         """The payment method and the company in one answer (what the settings page needs)."""
         org_id = valid_org_id(org_id)
+        payment_method, company_info = company.overview(_ctx(), org_id)
         return jsonify(
             org_id=org_id,
-            payment_method=_payment_method(payment.current(_ctx(), org_id)),
-            company=_company(company.current(_ctx(), org_id)),
+            payment_method=_payment_method(payment_method),
+            company=_company(company_info),
         )
 
     @bp.get("/payment-method")

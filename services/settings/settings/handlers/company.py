@@ -4,7 +4,7 @@ import logging
 from datetime import datetime
 
 import psycopg
-from servicekit.db import transaction
+from servicekit.db import autocommit, transaction
 
 from settings.adapters import repository
 from settings.adapters.tokens import TokensUnavailable
@@ -58,6 +58,15 @@ HANDLERS = {
 def current(ctx: SettingsContext, org_id: str) -> CompanyInfo | None:
     with ctx.pool.connection() as conn:
         return repository.company_info(conn, org_id)
+
+
+def overview(ctx: SettingsContext, org_id: str) -> tuple[dict | None, CompanyInfo | None]:
+    """The payment method and the company (what the settings page shows): two reads on one
+    connection, without the round trips of a transaction."""
+    with autocommit(ctx.pool) as conn:
+        return repository.current_payment_method(conn, org_id), repository.company_info(
+            conn, org_id
+        )
 
 
 def rebuild(ctx: SettingsContext, org_id: str) -> CompanyInfo | None:

@@ -13,10 +13,12 @@ from dataclasses import fields
 import psycopg
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
+from servicekit import db
 from servicekit.events.outbox import publish
 
 from tokens.adapters.crypto import Keyring, KeyringError
 from tokens.adapters.sealed import as_sealed, report_once
+from tokens.domain import events as domain_events
 from tokens.domain.connection import NEEDS_REAUTHORIZATION, Connection
 from tokens.domain.errors import LockUnavailable
 from tokens.domain.model import AuditEntry, Company, Event
@@ -103,22 +105,19 @@ class ConnectionStore:
         with self._autocommit() as conn:
             conn.execute("UPDATE connections SET last_used_at = now() WHERE org_id = %s", (org_id,))
 
-    @contextmanager
-    def _autocommit(self) -> Iterator[psycopg.Connection]:
-        """A single statement needs no BEGIN/COMMIT round trips (the hand-out's hot path)."""
-        with self.pool.connection() as conn:
-            conn.autocommit = True
-            try:
-                yield conn
-            finally:
-                conn.autocommit = False
+    def _autocommit(self):
+        return db.autocommit(self.pool)
 
-    def audit_trail(self, org_id: str, limit: int = 200) -> list[dict]:
+    def audit_trail(
+        self, org_id: str, limit: int = 200, actions: tuple[str, ...] | None = None
+    ) -> list[dict]:
+        """Newest first; only entries of `actions` when given."""
+        only = " AND action = ANY(%(actions)s)" if actions is not None else ""
         with self.pool.connection() as conn:
             return conn.execute(
-                "SELECT at, actor, action, outcome, detail FROM audit_log WHERE org_id = %s"
-                " ORDER BY id DESC LIMIT %s",
-                (org_id, limit),
+                "SELECT at, actor, action, outcome, detail FROM audit_log"
+                f" WHERE org_id = %(org)s{only} ORDER BY id DESC LIMIT %(limit)s",
+                {"org": org_id, "limit": limit, "actions": list(actions or ())},
             ).fetchall()
 
     def org_ids_not_under(self, kid: str) -> list[str]:
@@ -212,13 +211,18 @@ class ConnectionStore:
 
 class LockedConnection:
     """What a holder of an organisation's lock may do: read and save in one transaction,
-    with the connection's events going into the outbox of that same transaction."""
+    with the connection's events going into the outbox of that same transaction.
+
+    Whether the connection needs the customer is a fact of its stored state, so every save
+    compares it with the state as last stored and publishes the change (attention_changed):
+    no handler can forget to, whichever path moved the connection."""
 
     def __init__(self, store: ConnectionStore, conn: psycopg.Connection, org_id: str):
         self.store = store
         self.conn = conn
         self.org_id = org_id
         self._sealed_row: dict | None = None  # as loaded, when its tokens do not open
+        self._stored_attention: str | None = None
 
     @property
     def sealed(self) -> bool:
@@ -229,9 +233,11 @@ class LockedConnection:
             "SELECT * FROM connections WHERE org_id = %s", (self.org_id,)
         ).fetchone()
         if row is None:
+            self._stored_attention = None
             return None
         connection, sealed = self.store._to_connection(row)
         self._sealed_row = row if sealed else None
+        self._stored_attention = _attention_of(row)
         return connection
 
     def save(
@@ -240,6 +246,7 @@ class LockedConnection:
         events: list[Event] = (),
         audit: AuditEntry | None = None,
     ) -> None:
+        events = [*events, *domain_events.attention_changed(connection, self._stored_attention)]
         # A sealed connection keeps its ciphertexts (the right key may come back) until a new
         # authorization or a disconnect moves it out of needing re-authorization.
         keep = self._sealed_row if connection.state == NEEDS_REAUTHORIZATION else None
@@ -249,9 +256,18 @@ class LockedConnection:
                 publish(self.conn, event.type, self.org_id, event.data)
             if audit is not None:
                 _insert_audit(self.conn, self.org_id, audit)
+        self._stored_attention = connection.attention
 
     def audit(self, entry: AuditEntry) -> None:
         _insert_audit(self.conn, self.org_id, entry)
+
+
+def _attention_of(row: dict) -> str | None:
+    """Whether the connection as stored needs the customer (a sealed one reads as needing
+    "Ny Token" without being stored so: only what was stored counts as announced)."""
+    stored = Connection(row["org_id"], row["kind"], row["state"])
+    stored.migration_state = row["migration_state"]
+    return stored.attention
 
 
 def _insert_audit(conn: psycopg.Connection, org_id: str, entry: AuditEntry) -> None:

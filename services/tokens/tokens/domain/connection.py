@@ -12,6 +12,8 @@ CONNECTED, NEEDS_REAUTHORIZATION, REVOKED = "connected", "needs_reauthorization"
 OK, REFRESHING, DEGRADED = "ok", "refreshing", "degraded"
 
 KIND_LABELS = {LEGACY: "Access Token", OAUTH: "OAuth", SERVICE: "OAuth"}
+# Why a connection needs the customer ("Ny Token"); None: it does not.
+REAUTHORIZATION, MIGRATION_REFUSED, LEGACY_TOKEN = "reauthorization", "migration_refused", "legacy"
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,22 @@ class Connection:
         if self.kind != LEGACY:
             return f"already uses OAuth ({self.kind}): nothing to migrate"
         return "has no legacy token"
+
+    @property
+    def attention(self) -> str | None:
+        """Why the customer must act (REAUTHORIZATION, MIGRATION_REFUSED, LEGACY_TOKEN), or
+        None. A connection the customer disconnected needs nothing: they chose it."""
+        if self.state == NEEDS_REAUTHORIZATION:
+            return MIGRATION_REFUSED if self.migration_state == "failed" else REAUTHORIZATION
+        if self.state == CONNECTED and self.kind == LEGACY:
+            return LEGACY_TOKEN
+        return None
+
+    @property
+    def attention_detail(self) -> str | None:
+        if self.state == NEEDS_REAUTHORIZATION:
+            return self.reauthorization_reason
+        return None
 
     def access_valid(self, now: datetime, within: timedelta = timedelta(0)) -> bool:
         if self.kind == LEGACY:

@@ -64,6 +64,25 @@ def revoked(connection, user_id: str | None, revoked_at_fortnox: bool) -> Event:
     )
 
 
+def attention_changed(connection, before: str | None) -> list[Event]:
+    """token.attention_needed when the customer's action starts or its reason changes,
+    token.attention_cleared when it ends; nothing while it stays as it was."""
+    after = connection.attention
+    if after == before:
+        return []
+    if after is None:
+        return [
+            Event("token.attention_cleared", {"kind": connection.kind, "previous_reason": before})
+        ]
+    data = {
+        "reason": after,
+        "reason_code": connection.reauthorization_code if after != "legacy" else None,
+        "kind": connection.kind,
+        "detail": connection.attention_detail,
+    }
+    return [Event("token.attention_needed", data)]
+
+
 def company_updated(connection) -> Event:
     return Event(
         "company.updated",

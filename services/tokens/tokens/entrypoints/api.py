@@ -21,7 +21,7 @@ from tokens.adapters.metrics import observe_connections
 from tokens.bootstrap import bootstrap
 from tokens.domain.errors import LockUnavailable, TemporarilyUnavailable, TokensError
 from tokens.domain.model import FortnoxFailure
-from tokens.handlers import connect, handout, lifecycle
+from tokens.handlers import connect, handout, history, lifecycle
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -47,6 +47,8 @@ ALLOWED = {
     "check": _GATEWAY,
     "disconnect": _GATEWAY,
     "audit": frozenset({"operator"}),
+    # Händelser: the customer's own, redacted view of the connection's events
+    "customer_history": _GATEWAY,
 }
 
 _STATUS = {
@@ -177,6 +179,17 @@ def _internal_api(credentials: dict[str, str]) -> Blueprint:
         """The connection's audit trail, newest first (at most 200 entries)."""
         entries = _svc().store.audit_trail(valid_org_id(org_id))
         return schemas.AuditTrailOut().dump({"entries": entries})
+
+    @api.get(base + "/history")
+    @openapi.org_operation(responses={200: schemas.HistoryOut})
+    def customer_history(org_id):
+        """The connection's last 20 events for its customer (Händelser), newest first.
+
+        What any member of the organisation may see: connected, renewed, checked, failed
+        (with its cause), upgraded, disconnected. Redacted, unlike `/audit` (operators):
+        no user ids, no details of Fortnox's answers."""
+        entries = history.customer_history(_svc(), valid_org_id(org_id))
+        return schemas.HistoryOut().dump({"entries": entries})
 
     return api
 

@@ -67,6 +67,7 @@ def status(svc: Services, org_id: str) -> dict:
         "last_failure_code": connection.last_failure_code,
         "migration_state": connection.migration_state,
         "scopes": connection.scopes,
+        "attention": connection.attention,
     }
 
 

@@ -4,7 +4,10 @@ The pages are composed from the tokens service (the Fortnox connection) and the 
 service (payment method, company info); each may be down without taking the page with it.
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
 from flask import Blueprint
+from servicekit.http import internal_key
 
 from gateway.adapters.backend import SettingsClient, TokensClient
 from gateway.apps.resultat_finans import account, fortnox, pages
@@ -18,10 +21,12 @@ def build_blueprint() -> Blueprint:
     @bp.record_once
     def _clients(state):
         config = state.app.config
-        state.app.extensions["rf_tokens"] = TokensClient(config["TOKENS_URL"], config["OWN_KEY"])
-        state.app.extensions["rf_settings"] = SettingsClient(
-            config["SETTINGS_URL"], config["OWN_KEY"]
-        )
+        credential = internal_key(config["OWN_KEY"])
+        state.app.extensions["rf_tokens"] = TokensClient(config["TOKENS_URL"], credential)
+        state.app.extensions["rf_settings"] = SettingsClient(config["SETTINGS_URL"], credential)
+        # A page asks the tokens and the settings service at once: one fan-out thread per
+        # gunicorn thread (deploy/gunicorn.conf.py gives the gateway 16) never keeps one waiting.
+        state.app.extensions["rf_fanout"] = ThreadPoolExecutor(16, thread_name_prefix="rf-fanout")
 
     pages.register(bp)
     account.register(bp)

@@ -5,8 +5,8 @@ answers a new session id; the repeat field is the form's own check, made before 
 """
 
 from flask import Blueprint, flash, g, redirect, request, session, url_for
+from servicekit.http import ServiceRefused
 
-from gateway.adapters.auth_client import AuthRefused
 from gateway.apps.resultat_finans.pages import APP_KEY, render_settings, settings_url
 from gateway.web.security import client_address
 from gateway.web.session import app_required, auth_client, current_user, set_session_cookie
@@ -28,7 +28,7 @@ def _form_problems(form: dict) -> dict:
     return problems
 
 
-def _refused(refused: AuthRefused):
+def _refused(refused: ServiceRefused):
     if refused.status == 401:  # the session ended meanwhile (log-out elsewhere, disabled)
         g.session_ended = True
         flash("Din inloggning har avslutats. Logga in igen.", "error")
@@ -61,7 +61,7 @@ def register(bp: Blueprint) -> None:
                 form["new_password"],
                 client_address(),
             )
-        except AuthRefused as refused:
+        except ServiceRefused as refused:
             return _refused(refused)
         session.clear()  # a new CSRF secret with the new session id, as at log-in
         flash(CHANGED)

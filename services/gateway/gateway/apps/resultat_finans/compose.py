@@ -1,11 +1,16 @@
 """What a Resultat Finans page shows, gathered from the services that may each be down."""
 
+import contextvars
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import abort, current_app
+from servicekit.http import ServiceRefused, ServiceUnavailable
 
-from gateway.adapters.auth_client import AuthRefused, ServiceDown
-from gateway.adapters.backend import SettingsClient, TokensClient, Unavailable
+from gateway.adapters.backend import SettingsClient, TokensClient
+from gateway.apps.resultat_finans.attention import attention_message, history_text
 from gateway.web.session import auth_client, current_user
 
 # What the page says is missing when a service does not answer.
@@ -13,6 +18,7 @@ UNAVAILABLE = {
     "tokens": "Uppgifterna om Fortnox-kopplingen",
     "settings": "Betalningsätt och sparade företagsuppgifter",
 }
+SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
 
 
 # The tokens service's states of a connection that exists (revoked and not_connected do not).
@@ -27,15 +33,18 @@ def settings() -> SettingsClient:
     return current_app.extensions["rf_settings"]
 
 
+def fanout() -> ThreadPoolExecutor:
+    return current_app.extensions["rf_fanout"]
+
+
 def vouched(action: str) -> str:
     """Auth's assertion that the signed-in person starts `action`: the service doing it acts on
-    that, not on the gateway's word. Auth down is Unavailable like the services' own silence."""
+    that, not on the gateway's word. Auth down raises ServiceUnavailable like the services'
+    own silence; auth refusing (the session's person may not) is the 403 page."""
     user = current_user()
     try:
         return auth_client().assert_action(user.session_token, user.org_id, action)
-    except ServiceDown:
-        raise Unavailable("auth") from None
-    except AuthRefused:
+    except ServiceRefused:
         abort(403)
 
 
@@ -45,6 +54,13 @@ class AppView:
     payment_method: dict | None = None
     company: dict | None = None  # from the tokens service, else the settings service's copy
     unavailable: list[str] = field(default_factory=list)
+    history: list[dict] | None = None  # Händelser, when the page shows them
+
+    @property
+    def attention(self) -> str | None:
+        """Why the customer must act now ("Åtgärd krävs"), in their words; None: nothing."""
+        reason = (self.status or {}).get("attention")
+        return attention_message(reason) if reason else None
 
     @property
     def connected(self) -> bool:
@@ -79,20 +95,23 @@ class AppView:
 
 
 def load(org_id: str) -> AppView:
+    """Both services asked at once: the tokens service on the page's fan-out thread (with this
+    request's context, so its correlation id goes along), the settings service right here."""
     view = AppView()
-    try:
-        view.status = tokens().status(org_id)
-    except Unavailable:
-        view.unavailable.append(UNAVAILABLE["tokens"])
+    status = fanout().submit(contextvars.copy_context().run, tokens().status, org_id)
     try:
         overview = settings().overview(org_id)
-    except Unavailable:
+    except ServiceUnavailable:
         view.unavailable.append(UNAVAILABLE["settings"])
     else:
         pm = overview.get("payment_method") or {}
         view.payment_method = pm if pm.get("configured") else None
         saved_company = overview.get("company") or {}
         view.company = saved_company if saved_company.get("known") else None
+    try:
+        view.status = status.result()
+    except ServiceUnavailable:
+        view.unavailable.insert(0, UNAVAILABLE["tokens"])
     if view.status and view.connected:
         # The tokens service is the source: right after "Ny Token" it is already current,
         # while the settings service's copy follows by events a moment later.
@@ -102,3 +121,21 @@ def load(org_id: str) -> AppView:
             "database_number": view.status.get("database_number"),
         }
     return view
+
+
+def load_history(view: AppView, org_id: str) -> None:
+    """Händelser for the Applikation tab; left None (and said so) when tokens does not answer."""
+    if view.status is None:
+        return  # the tokens service did not answer for the status: no second wait
+    try:
+        entries = tokens().history(org_id)
+    except ServiceUnavailable:
+        if UNAVAILABLE["tokens"] not in view.unavailable:
+            view.unavailable.append(UNAVAILABLE["tokens"])
+        return
+    view.history = [{"at": swedish_time(e["at"]), "text": history_text(e)} for e in entries]
+
+
+def swedish_time(iso: str) -> str:
+    """`2026-11-30 14:05`, Swedish time: the date and time as Swedes write them."""
+    return datetime.fromisoformat(iso).astimezone(SWEDISH_TIME).strftime("%Y-%m-%d %H:%M")

@@ -6,8 +6,8 @@ any Referer; nothing here logs the query string (gunicorn's access log is off as
 """
 
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from servicekit.http import ServiceRefused, ServiceUnavailable
 
-from gateway.adapters.backend import Refused, Unavailable
 from gateway.apps.resultat_finans import compose, texts
 from gateway.apps.resultat_finans.pages import APP_KEY, settings_url
 from gateway.web.session import app_required, current_user
@@ -29,7 +29,7 @@ def register(bp: Blueprint) -> None:
         try:
             assertion = compose.vouched("fortnox.connect")
             started = compose.tokens().start_connect(user.org_id, assertion)
-        except (Unavailable, Refused):
+        except (ServiceUnavailable, ServiceRefused):
             flash(texts.TOKENS_DOWN[1], "error")
             return redirect(settings_url(), code=303)
         return redirect(started["authorize_url"], code=303)
@@ -46,7 +46,7 @@ def register(bp: Blueprint) -> None:
                 assertion = compose.vouched("fortnox.callback")
                 answer = compose.tokens().complete(query, assertion)
                 category, message = texts.outcome_message(answer, user.org_name, user.org_number)
-            except (Unavailable, Refused):
+            except (ServiceUnavailable, ServiceRefused):
                 category, message = texts.TOKENS_DOWN
             flash(message, category)
             target = settings_url()
@@ -60,7 +60,7 @@ def register(bp: Blueprint) -> None:
         user = current_user()
         try:
             result = compose.tokens().check(user.org_id, compose.vouched("fortnox.check"))
-        except (Unavailable, Refused):
+        except (ServiceUnavailable, ServiceRefused):
             flash("Kontrollen kunde inte göras just nu. Försök igen om en stund.", "error")
         else:
             category, message = texts.check_message(result)
@@ -74,9 +74,9 @@ def register(bp: Blueprint) -> None:
         user = current_user()
         try:
             compose.tokens().disconnect(user.org_id, compose.vouched("fortnox.disconnect"))
-        except Unavailable:
+        except ServiceUnavailable:
             flash("Kopplingen kunde inte tas bort just nu. Försök igen om en stund.", "error")
-        except Refused:
+        except ServiceRefused:
             flash("Det finns ingen koppling till Fortnox att ta bort.", "error")
         else:
             flash("Kopplingen till Fortnox är borttagen. Klicka på Ny Token för att koppla igen.")

@@ -2,9 +2,19 @@
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from servicekit.http import ServiceRefused, ServiceUnavailable
+from servicekit.web import with_retry_after
 
-from gateway.adapters.backend import Refused, Unavailable
 from gateway.apps.resultat_finans import compose
 from gateway.web.session import app_required, current_user
 
@@ -45,6 +55,8 @@ def render_settings(
     user = current_user()
     # Konto shows the user's own account only: it needs neither the tokens nor the settings service.
     view = compose.AppView() if tab == "konto" else compose.load(user.org_id)
+    if tab == "applikation":
+        compose.load_history(view, user.org_id)
     return render_template(
         "resultat_finans/settings.html",
         tab=tab,
@@ -82,10 +94,11 @@ def register(bp: Blueprint) -> None:
         try:
             assertion = compose.vouched("settings.save_payment_method")
             compose.settings().save_payment_method(user.org_id, form, assertion)
-        except Unavailable:
+        except ServiceUnavailable:
             flash("Betalningsättet kunde inte sparas just nu. Försök igen om en stund.", "error")
-            return render_settings("applikation", form=form), 503
-        except Refused as refused:
+            page = make_response(render_settings("applikation", form=form), 503)
+            return with_retry_after(page)
+        except ServiceRefused as refused:
             if refused.status != 422:
                 raise
             errors = {name: " ".join(msgs) for name, msgs in refused.fields.items()}

@@ -14,6 +14,7 @@ Adding a service: append a ServiceSpec to SERVICES (its env, database and seed c
 
 import base64
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -223,7 +224,8 @@ class Platform:
     def internal(self, service: str, method: str, path: str, **kwargs) -> requests.Response:
         """A call to a service's internal API, by the caller its allow-list lets call the path."""
         url = self.env[f"{service.upper()}_URL"] + path
-        headers = vouched_headers(method, path, None)
+        org = re.search(r"/organisations/([^/]+)", path)
+        headers = vouched_headers(method, path, org.group(1) if org else None)
         return requests.request(method, url, headers=headers, timeout=30, **kwargs)
 
     def reset_demo_fortnox(self) -> None:

@@ -20,7 +20,7 @@ from .conftest import SERVICES, Platform
 pytestmark = pytest.mark.slow
 
 OUTAGE_SECONDS = 10
-SAVE = {"method": "bankgiro", "number": "160-9908", "changed_by": "user:chaos"}
+SAVE = {"method": "bankgiro", "number": "160-9908"}
 
 
 def save_until(platform: Platform, stop: threading.Event, answers: list[int]) -> None:

@@ -3,6 +3,7 @@ with the change itself, `attention` in the status, and the customer's Händelser
 
 import uuid
 
+from servicekit.testing import assertion_headers
 from tokens.handlers import imports
 
 
@@ -53,10 +54,11 @@ def test_the_customers_history_is_redacted_newest_first_and_at_most_twenty(
 ):
     connected = connect_org()
     base = f"/internal/organisations/{connected.org_id}/fortnox"
+    vouched = assertion_headers("fortnox.check", connected.org_id, connected.user_id)
     for _ in range(21):
-        tokens_server.post(base + "/check", json={"user_id": connected.user_id})
+        tokens_server.post(base + "/check", headers=vouched)
     fortnox_sandbox.control.revoke_consent(connected.tenant.tenant_id)
-    tokens_server.post(base + "/check", json={"user_id": connected.user_id})
+    tokens_server.post(base + "/check", headers=vouched)
     entries = tokens_server.get(base + "/history").json()["entries"]
     assert len(entries) == 20
     assert entries[0]["event"] == "failed" and entries[0]["cause"]

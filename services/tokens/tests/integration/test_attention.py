@@ -39,8 +39,9 @@ def test_a_grant_revoked_at_fortnox_needs_the_customer_once_and_ny_token_clears_
     org_id = connected.org_id
     base = f"/internal/organisations/{org_id}/fortnox"
     fortnox_sandbox.control.revoke_consent(connected.tenant.tenant_id)
+    vouched = assertion_headers("fortnox.check", org_id, connected.user_id)
     for _ in range(2):  # the second check finds it refused already: no second event
-        assert tokens_server.post(base + "/check").json()["ok"] is False
+        assert tokens_server.post(base + "/check", headers=vouched).json()["ok"] is False
     [(kind, data)] = _types(helpers, raw, org_id)
     assert kind == "token.attention_needed" and data["reason"] == "reauthorization"
     assert data["reason_code"] and data["detail"]
@@ -73,7 +74,8 @@ def test_a_disconnect_by_the_customer_needs_nothing(
 ):
     connected = connect_org()
     base = f"/internal/organisations/{connected.org_id}/fortnox"
-    assert tokens_server.post(base + "/disconnect", json={}).status_code == 200
+    vouched = assertion_headers("fortnox.disconnect", connected.org_id, connected.user_id)
+    assert tokens_server.post(base + "/disconnect", headers=vouched).status_code == 200
     assert _types(helpers, raw, connected.org_id) == []
     entries = tokens_server.get(base + "/history").json()["entries"]
     assert [e["event"] for e in entries[:2]] == ["disconnected", "connected"]

@@ -1,10 +1,12 @@
-"""The common start of every service's create_app(): logs, migrations, pool, platform routes."""
+"""The common start of every service's create_app(): logs, migrations, pool, platform routes,
+the input rule."""
 
 from pathlib import Path
 
 from flask import Flask
 
 from servicekit import broker, db
+from servicekit.hygiene import install_input_hygiene
 from servicekit.logs import setup_logging
 from servicekit.migrate import migrate
 from servicekit.web import install_platform
@@ -31,6 +33,7 @@ def create_service_app(
     if amqp_url:
         checks["broker"] = lambda: broker.ping(amqp_url)
     install_platform(app, service, checks)
+    install_input_hygiene(app)
     return app
 
 

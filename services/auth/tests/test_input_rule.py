@@ -88,5 +88,7 @@ def test_a_nul_in_the_query_string_is_refused_before_the_route(api, demo):
 
 
 def test_nordic_letters_and_emoji_pass_the_rule(api, demo):
-    response = api.post("/internal/login", {"identifier": "åsa.öberg😀@example.se", "password": "x"})
+    response = api.post(
+        "/internal/login", {"identifier": "åsa.öberg😀@example.se", "password": "x"}
+    )
     assert response.status_code == 401

@@ -83,7 +83,8 @@ def test_broken_text_in_the_user_starting_a_connection_is_refused(client, header
 
 
 @pytest.mark.parametrize(
-    "path", ["/internal/fortnox/callback", f"/internal/organisations/{uuid.uuid4()}/fortnox/connect"]
+    "path",
+    ["/internal/fortnox/callback", f"/internal/organisations/{uuid.uuid4()}/fortnox/connect"],
 )
 def test_json_nested_2000_deep_is_refused(client, headers, path):
     response = client.post(

@@ -179,6 +179,8 @@ def judge(platform, case, response, changed: bool, tally: Counter, notes: list) 
     elif case.expect == "fresh-correlation-id":
         if response.headers.get("X-Correlation-ID") == case.headers["X-Correlation-ID"]:
             wrong = "correlation id echoed"
+    if case.needs_session and "/logga-in" in response.headers.get("Location", ""):
+        wrong = wrong or "session lost"
     if case.expect == "refusal" and status < 400:
         wrong = wrong or "not refused"
     if status >= 500:
@@ -200,14 +202,14 @@ def run(platform: Platform, only: set[str]) -> tuple[Counter, list[str]]:
             conn.execute("SELECT id FROM users WHERE email = 'olle@jlmdata.se'").fetchone()[0]
         )
     forms = [(p.replace(MEMBER_PLACEHOLDER, olle), f, s) for p, f, s in FORMS]
-    cases = []
+    # The gateway's first: its signed-in browser must not meet what the internal cases did.
+    cases = form_cases(forms, [0]) + redirect_cases("900232", DEMO_PASSWORD)
+    cases = cases if "gateway" in only else []
     for service in ("auth", "tokens", "settings"):
         if service in only:
             document = requests.get(platform.env[f"{service.upper()}_URL"] + "/openapi.json").json()
             values = {"org_id": DEMO_ORG_ID, "user_id": olle, "purpose": "invite"}
             cases += internal_cases(service, document, values)
-    if "gateway" in only:
-        cases += form_cases(forms, [0]) + redirect_cases("900232", DEMO_PASSWORD)
     signed_in = Browser(platform.base_url, signed_in=True)
     tally, notes = Counter(), []
     for case in cases:
@@ -241,7 +243,8 @@ def main() -> None:
         f"answered otherwise {tally['other']} (refusals expected but not given: "
         f"{tally['not refused']}), wrongly changed {tally['wrongly changed']}, "
         f"off-site redirects {tally['off-site redirect']}, "
-        f"correlation ids echoed {tally['correlation id echoed']}"
+        f"correlation ids echoed {tally['correlation id echoed']}, "
+        f"signed-in cases that found the session gone {tally['session lost']}"
     )
     for note in notes[: args.show]:
         print("  " + note)

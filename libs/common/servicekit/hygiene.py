@@ -106,7 +106,8 @@ def allow_newlines(app: Flask, *fields: str) -> None:
 
 
 def install_input_hygiene(app: Flask) -> None:
-    app.config.setdefault("MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's own default: no limit at all
+        app.config["MAX_CONTENT_LENGTH"] = DEFAULT_MAX_CONTENT_LENGTH
 
     @app.before_request
     def _check_input():

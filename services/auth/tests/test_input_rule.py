@@ -92,3 +92,13 @@ def test_nordic_letters_and_emoji_pass_the_rule(api, demo):
         "/internal/login", {"identifier": "åsa.öberg😀@example.se", "password": "x"}
     )
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize("address", ["x" * 5000, "not an address", "198.51.100.7; DROP", "::1::"])
+def test_a_client_address_that_is_no_ip_address_is_refused(api, demo, address):
+    before = activity(api.app)
+    body = {"identifier": "900232", "password": PASSWORD, "client_address": address}
+    response = api.post("/internal/login", body)
+    assert response.status_code == 422
+    assert "client_address" in response.get_json()["error"]["fields"]
+    assert activity(api.app) == before

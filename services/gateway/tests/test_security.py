@@ -161,3 +161,14 @@ def test_client_address_is_the_peer_unless_a_proxy_is_trusted(auth_service):
         assert f"login-address:{expected}" in keys
         with auth_service.extensions["db_pool"].connection() as conn:
             conn.execute("DELETE FROM throttle_events")
+
+
+def test_a_forwarded_address_that_is_no_ip_address_is_not_passed_on(auth_service):
+    app = create_app(gateway_config.load(gateway_env(auth_service, GATEWAY_TRUSTED_PROXIES="1")))
+    visitor = Visitor(app)
+    response = visitor.post(
+        "/logga-in",
+        {"identifier": "900232", "password": "demo-resultat-finans"},
+        headers={"X-Forwarded-For": "<script>not an address</script>"},
+    )
+    assert response.status_code == 302

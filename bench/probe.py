@@ -15,6 +15,7 @@ import argparse
 import hashlib
 import json
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -227,6 +228,7 @@ def main() -> None:
     parser.add_argument("--only", default="auth,tokens,settings,gateway")
     parser.add_argument("--show", type=int, default=20, help="how many findings to list")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop what it started, then go
     databases = Databases()
     with tempfile.TemporaryDirectory(prefix="probe-") as log_dir:
         light = {"ARGON2_MEMORY_KIB": "1024", "ARGON2_TIME_COST": "1", "LOG_LEVEL": "WARNING"}

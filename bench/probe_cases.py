@@ -105,12 +105,37 @@ def internal_cases(service: str, document: dict, path_values: dict) -> list[Case
         url = path.format(**path_values)
         for method, operation in item.items():
             method = method.upper()
-            cases.append(Case(service, method, url + "?q=%00", "query-nul"))
-            cases.append(Case(service, method, url + "?q=%ff", "query-invalid-utf8"))
+            cases += query_cases(service, method, url)
+            cases += path_cases(service, method, path, path_values)
             if "requestBody" not in operation:
                 continue
             schema = operation["requestBody"]["content"]["application/json"]["schema"]
             cases += _body_cases(service, method, url, document, schema)
+    return cases
+
+
+def query_cases(target: str, method: str, url: str, **options) -> list[Case]:
+    """A query string no route asks for, with each value no field may carry, and bytes that
+    are no UTF-8."""
+    cases = [
+        Case(target, method, f"{url}?q={quote(value)}", f"query-{label}", **options)
+        for label, value in ANY_FIELD.items()
+        if label != "long"  # an unknown parameter may be long: it is ignored
+    ]
+    for label, raw in RAW_FORM_VALUES.items():
+        cases.append(Case(target, method, f"{url}?q={raw}", f"query-{label}", **options))
+    return cases
+
+
+def path_cases(service: str, method: str, path: str, path_values: dict) -> list[Case]:
+    """Each path parameter given each value no field may carry."""
+    cases = []
+    for name in path_values:
+        if "{" + name + "}" not in path:
+            continue
+        for label, value in ANY_FIELD.items():
+            url = path.format(**(path_values | {name: quote(value, safe="")}))
+            cases.append(Case(service, method, url, f"path-{name}-{label}"))
     return cases
 
 
@@ -199,8 +224,19 @@ RAW_NEXT = [
 ]
 
 
+PAGES = [
+    "/",
+    "/organisation",
+    "/administratorer",
+    "/resultat-finans/",
+    "/resultat-finans/installningar",
+]
+
+
 def redirect_cases(identifier: str, password: str) -> list[Case]:
     cases = []
+    for page in PAGES:
+        cases += query_cases("gateway", "GET", page, needs_session=True)
     for target in HOSTILE_NEXT:
         form = {"identifier": identifier, "password": password, "next": target}
         cases.append(Case("gateway", "POST", "/logga-in", "next-post", form, expect="same-site"))

@@ -34,6 +34,9 @@ MAIL_RECIPIENT = Rule(free=5, max_delay=timedelta(0), hourly_cap=5)
 REGISTER_NETWORK = Rule(free=10, max_delay=timedelta(0), hourly_cap=10)
 REGISTER_EMAIL = Rule(free=3, max_delay=timedelta(0), hourly_cap=3)
 REGISTER_ALL = Rule(free=300, max_delay=timedelta(0), hourly_cap=300)
+# Invitations an organisation, and one administrator, may send per hour.
+INVITE_ORG = Rule(free=30, max_delay=timedelta(0), hourly_cap=30)
+INVITE_ADMIN = Rule(free=15, max_delay=timedelta(0), hourly_cap=15)
 
 
 def client_network(address: str) -> str:

@@ -55,8 +55,9 @@ def _validated(form: dict) -> dict:
 def register(ctx: AuthContext, form: dict, client_address: str) -> None:
     """Create the organisation and its first administrator, unverified, and mail the link.
 
-    An e-mail address that already has an account gets a mail saying so and the caller the
-    same answer as a new one, so the form does not reveal who has an account.
+    The caller gets the same answer whether or not the address has an account or the company
+    is a customer already; the owners are told by mail instead, so the form reveals neither.
+    An address only invited (never accepted) may still register: the invitation gives way.
     """
     clean = _validated(form)
     now = ctx.now()
@@ -64,19 +65,17 @@ def register(ctx: AuthContext, form: dict, client_address: str) -> None:
     password_hash = ctx.hasher.hash(clean["password"])
     with transaction(ctx.pool) as conn:
         if repository.org_number_taken(conn, clean["org_number"]):
-            raise InvalidInput(
-                fields={
-                    "org_number": "Företaget är redan kund hos oss. "
-                    "Be er administratör att bjuda in dig under Organisation."
-                }
-            )
-        if repository.email_taken(conn, clean["email"]):
-            existing = repository.find_user_by_identifier(conn, clean["email"])
+            _tell_the_company(ctx, conn, clean, now)
+            return
+        existing = repository.find_user_by_email(conn, clean["email"])
+        if existing is not None and _pending_invitee(existing):
+            _release_invitation(conn, existing)
+        elif existing is not None:
             if may_mail(conn, existing["email"], now):
                 message = mails.already_registered(
                     existing["name"], ctx.link("/logga-in"), ctx.link("/glomt-losenord")
                 )
-                mail.enqueue(conn, ctx.now(), existing["email"], message.subject, message.body)
+                mail.enqueue(conn, now, existing["email"], message.subject, message.body)
             return
         org = repository.insert_org(
             conn, name=clean["company_name"], org_number=clean["org_number"]
@@ -92,6 +91,36 @@ def register(ctx: AuthContext, form: dict, client_address: str) -> None:
         message = mails.verify_email(clean["name"], clean["company_name"], link)
         mail.enqueue(conn, ctx.now(), clean["email"], message.subject, message.body)
     log.info("customer registered", extra={"org_id": org["id"], "user_id": user_id})
+
+
+def _tell_the_company(ctx: AuthContext, conn, clean: dict, now) -> None:
+    """The organisation is a customer already: the caller gets the same answer as a new one,
+    its administrators and the person registering a mail (so the form reveals no customer)."""
+    admins = repository.active_admins_of_org_number(conn, clean["org_number"])
+    for admin in admins:
+        if may_mail(conn, admin["email"], now):
+            message = mails.company_already_customer(
+                admin["name"], admin["company"], clean["org_number"], clean["email"]
+            )
+            mail.enqueue(conn, now, admin["email"], message.subject, message.body)
+    if may_mail(conn, clean["email"], now):
+        message = mails.registration_not_completed(clean["name"], clean["company_name"])
+        mail.enqueue(conn, now, clean["email"], message.subject, message.body)
+
+
+def _pending_invitee(user: dict) -> bool:
+    """Invited, never accepted: the address is not theirs to keep from its owner."""
+    return user["password_hash"] is None and user["email_verified_at"] is None
+
+
+def _release_invitation(conn, invitee: dict) -> None:
+    """The invitee registers on their own: the open invitation (and its link) gives way."""
+    repository.delete_user(conn, invitee["id"])
+    if invitee["org_id"] is not None:
+        org_id = str(invitee["org_id"])
+        data = {"user_id": invitee["id"], "org_id": org_id, "change": "removed", "role": None}
+        publish(conn, "membership.changed", org_id, data)
+    log.info("open invitation given way to a registration", extra={"user_id": str(invitee["id"])})
 
 
 def _count_registration(ctx: AuthContext, email: str, client_address: str, now) -> None:

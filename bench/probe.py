@@ -34,6 +34,7 @@ from probe_cases import form_cases, internal_cases, redirect_cases  # noqa: E402
 from servicekit import db  # noqa: E402
 from servicekit import testing as servicekit_testing  # noqa: E402
 
+from services.gateway.tests.test_input_rule import FORMS, MEMBER  # noqa: E402
 from tests.conftest import DEMO_ORG_ID, DEMO_PASSWORD, Platform  # noqa: E402
 
 WATCHED = {  # what a refused request must leave as it was
@@ -41,38 +42,6 @@ WATCHED = {  # what a refused request must leave as it was
     "SETTINGS_DATABASE_URL": ["payment_methods", "payment_method_changes", "company_info"],
     "TOKENS_DATABASE_URL": ["connections", "oauth_states"],
 }
-MEMBER_PLACEHOLDER = "00000000-0000-4000-8000-00000000beef"
-FORMS = [
-    ("/logga-in", {"identifier": "900232", "password": "not the password"}, False),
-    ("/glomt-losenord", {"identifier": "900232"}, False),
-    (
-        "/ny-kund",
-        {
-            "company_name": "Probe AB",
-            "org_number": "",
-            "name": "Pia Probe",
-            "email": "",
-            "password": "a long enough passphrase",
-        },
-        False,
-    ),
-    ("/aterstall-losenord", {"t": "unknown-token", "password": "a long enough passphrase"}, False),
-    ("/inbjudan", {"t": "unknown-token", "password": "a long enough passphrase"}, False),
-    ("/bekrafta-epost", {"t": "unknown-token"}, False),
-    ("/organisation/inbjudan", {"name": "Ida", "email": "ida@jlmdata.se"}, True),
-    (f"/administratorer/{MEMBER_PLACEHOLDER}/roll", {"role": "administrator"}, True),
-    (
-        "/resultat-finans/installningar/losenord",
-        {"current_password": "x", "new_password": "y", "new_password_repeat": "y"},
-        True,
-    ),
-    (
-        "/resultat-finans/installningar/betalningssatt",
-        {"method": "bankgiro", "number": "160-9908", "clearing_number": "", "account_number": ""},
-        True,
-    ),
-]
-
 
 PG = os.environ.get("TEST_POSTGRES_URL", servicekit_testing.LOCAL_PG)
 
@@ -202,7 +171,7 @@ def run(platform: Platform, only: set[str]) -> tuple[Counter, list[str]]:
         olle = str(
             conn.execute("SELECT id FROM users WHERE email = 'olle@jlmdata.se'").fetchone()[0]
         )
-    forms = [(p.replace(MEMBER_PLACEHOLDER, olle), f, s) for p, f, s in FORMS]
+    forms = [(p.replace(MEMBER, olle), f, s) for p, f, s in FORMS]
     # The gateway's first: its signed-in browser must not meet what the internal cases did.
     cases = form_cases(forms, [0]) + redirect_cases("900232", DEMO_PASSWORD)
     cases = cases if "gateway" in only else []

@@ -13,6 +13,8 @@ from urllib.parse import quote, urlencode
 from servicekit.luhn import luhn_check_digit
 from servicekit.openapi_checks import example_body, schema_of
 
+from services.gateway.tests.test_redirects import HOSTILE_NEXT
+
 ANY_FIELD = {
     "nul": "a\x00b",
     "soh": "a\x01b",
@@ -190,28 +192,6 @@ def _fresh(fields: dict, serial: list[int], name: str) -> dict:
     return fresh
 
 
-HOSTILE_NEXT = [
-    "//evil.example/",
-    "///evil.example",
-    "https://evil.example/",
-    "https:evil.example",
-    "http:/evil.example",
-    "javascript:alert(1)",
-    "/\\evil.example",
-    "\\\\evil.example",
-    "/\t/evil.example",
-    "\t//evil.example",
-    " //evil.example",
-    "/\r\n/evil.example",
-    "/\r\nSet-Cookie: x=1",
-    "/\x00/evil.example",
-    "/\u2028/evil.example",
-    "/..//evil.example",
-    "evil.example",
-    "@evil.example",
-    "/%2F%2Fevil.example",
-    "//evil.example%2F..",
-]
 RAW_NEXT = [
     "/%09/evil.example",
     "/%0d%0aSet-Cookie:%20x=1",

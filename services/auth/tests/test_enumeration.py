@@ -5,15 +5,7 @@ invitations have quotas; an open invitation does not keep its invitee from regis
 from auth.domain.throttle import INVITE_ADMIN
 
 from .conftest import DEMO_ORG, rows
-
-OTHER = {
-    "company_name": "Annat AB",
-    "org_number": "556016-0680",
-    "name": "Anna Annan",
-    "email": "anna@annat.se",
-    "password": "anna's long passphrase",
-    "client_address": "198.51.100.30",
-}
+from .test_organisation import OTHER
 
 
 def invite(api, email: str, session: str, name: str = "Ida"):

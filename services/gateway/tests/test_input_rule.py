@@ -32,7 +32,11 @@ FORMS = [
         {"current_password": "x", "new_password": "y", "new_password_repeat": "y"},
         True,
     ),
-    ("/resultat-finans/installningar/betalningssatt", {"method": "bankgiro", "number": "1"}, True),
+    (
+        "/resultat-finans/installningar/betalningssatt",
+        {"method": "bankgiro", "number": "160-9908", "clearing_number": "", "account_number": ""},
+        True,
+    ),
 ]
 BROKEN = ["\x00", "\x1b[31m", "\x7f", "\u0085"]
 

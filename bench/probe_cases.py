@@ -25,6 +25,7 @@ ANY_FIELD = {
     "lf": "a\nb",
     "tab": "a\tb",
     "vertical-tab": "a\x0bb",
+    "c1-csi": "a\x9b31mb",
     "long": "x" * 5000,
 }
 JSON_ONLY = {"lone-surrogate": "\ud800x", "low-surrogate": "x\udfff"}

@@ -63,6 +63,15 @@ def test_broken_text_in_the_callback_is_refused_and_the_state_is_not_used(
     assert [row["used_at"] for row in state_row(raw, pending["user_id"])] == [None]
 
 
+def test_fortnox_words_may_carry_line_breaks_but_no_other_control_characters(
+    client, headers, pending
+):
+    body = {**pending, "error": "access_denied", "error_description": "Nej.\r\nAvbrutet\tnu"}
+    response = client.post("/internal/fortnox/callback", json=body, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["outcome"] == "refused"
+
+
 def test_a_non_ascii_user_id_in_the_callback_is_answered_as_a_wrong_user(client, headers, pending):
     body = {**pending, "code": "never-sent", "user_id": "åsa-ö"}
     response = client.post("/internal/fortnox/callback", json=body, headers=headers)

@@ -26,6 +26,9 @@ import pytest
 import requests
 from servicekit.mailsink import MailSink, free_port
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/localrun.py, beside this file
+from localrun import local_run_env  # noqa: E402,F401  (the fixture of tests driving `make run`)
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 DEMO_PASSWORD = "demo-resultat-finans"
@@ -60,7 +63,7 @@ SERVICES = [
         "AUTH_URL",
         "AUTH_DATABASE_URL",
         True,
-        ["auth.entrypoints.mail_worker", "auth.entrypoints.relay"],
+        ["auth.entrypoints.mail_worker", "auth.entrypoints.relay", "auth.entrypoints.notices"],
     ),
     # The refresher and the migrator (which only migrates what an operator scheduled) are left
     # out to keep this platform small; tests/scaling and the tokens tests run them.
@@ -244,17 +247,19 @@ class Platform:
     def _delete_broker_objects(self) -> None:
         """The platform's own exchange and its consumers' queues go with it."""
         import pika
+        from auth.entrypoints import notices
         from servicekit import config as env
         from servicekit.events import topology
-        from settings.entrypoints.consumer import NAME, queue_owner
+        from settings.entrypoints import consumer
 
         exchange = self.env["EVENTS_EXCHANGE"]
+        queues = [
+            topology.queue_name(module.queue_owner(exchange), module.NAME)
+            for module in (consumer, notices)
+        ]
         connection = pika.BlockingConnection(pika.URLParameters(env.get("AMQP_URL", self.env)))
         try:
-            channel = connection.channel()
-            topology.delete_bus(
-                channel, exchange, [topology.queue_name(queue_owner(exchange), NAME)]
-            )
+            topology.delete_bus(connection.channel(), exchange, queues)
         finally:
             connection.close()
 

@@ -68,9 +68,20 @@ VARIABLES = [
     Variable("FORTNOX_ACCOUNT_TYPE", "", "`service` to connect with Fortnox service accounts"),
     Variable(
         "TOKENS_KEEPALIVE_DAYS",
-        "30",
-        "renew a refresh token this many days after issue (plus up to 7 days' jitter), before"
-        " Fortnox's 45 days lapse",
+        "17",
+        "renew an idle connection's refresh token this many days after issue (plus up to"
+        " TOKENS_KEEPALIVE_JITTER_DAYS), well within Fortnox's shortest documented life",
+    ),
+    Variable(
+        "TOKENS_KEEPALIVE_JITTER_DAYS",
+        "3",
+        "random spread added to TOKENS_KEEPALIVE_DAYS so renewals do not bunch up",
+    ),
+    Variable(
+        "TOKENS_REFRESH_TOKEN_DAYS",
+        "31",
+        "life of a Fortnox refresh token to plan for (Fortnox's pages say 31 and 45 days: the"
+        " shorter); the service refuses to start unless keep-alive + jitter leave 7 days of it",
     ),
     Variable(
         "TOKENS_HOT_WINDOW_SECONDS",
@@ -130,7 +141,7 @@ VARIABLES = [
     ),
     Variable("LOG_LEVEL", "INFO", "log level of every process"),
     # Scaling: gunicorn workers per web process; copies of each worker process, which
-    # deploy/run.sh hands to honcho (`-c name=N`) and Compose to deploy.replicas. Kubernetes
+    # deploy/supervise.py hands to supervisord (numprocs) and Compose to deploy.replicas. Kubernetes
     # scales both by its autoscalers instead (deploy/k8s).
     *(
         Variable(f"{name}_WEB_WORKERS", "2", f"gunicorn workers in each {name.lower()} web process")
@@ -141,6 +152,7 @@ VARIABLES = [
         for name, what in (
             ("AUTH_RELAY", "auth outbox relay"),
             ("AUTH_MAIL", "auth mail worker (sends the mail outbox over SMTP)"),
+            ("AUTH_NOTICES", "auth connection-notice worker (mails administrators about Fortnox)"),
             ("TOKENS_RELAY", "tokens outbox relay"),
             ("SETTINGS_RELAY", "settings outbox relay"),
             ("TOKENS_REFRESHER", "token refresher"),

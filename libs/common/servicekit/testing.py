@@ -4,6 +4,7 @@ The local services are used when they answer; otherwise, where a Docker engine r
 testcontainers starts throwaway ones. Neither available: the tests error loudly.
 """
 
+import json
 import os
 import socket
 import time
@@ -145,6 +146,30 @@ def exchange_name(amqp_url):
         topology.delete_bus(connection.channel(), name)
     finally:
         connection.close()
+
+
+@pytest.fixture
+def publish_event(amqp_url, exchange_name):
+    """Publish an envelope to the test's exchange as a relay does (persistent, confirmed,
+    mandatory; the routing key is its type); returns the envelope."""
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    channel = connection.channel()
+    channel.confirm_delivery()
+
+    def _publish(envelope: dict) -> dict:
+        channel.basic_publish(
+            exchange=exchange_name,
+            routing_key=envelope["type"],
+            body=json.dumps(envelope, default=str).encode(),
+            properties=pika.BasicProperties(
+                message_id=envelope["id"], delivery_mode=pika.DeliveryMode.Persistent
+            ),
+            mandatory=True,
+        )
+        return envelope
+
+    yield _publish
+    connection.close()
 
 
 @pytest.fixture

@@ -33,6 +33,12 @@ def auth_service(make_database, smtp_sink):
     }
     app = create_auth(auth_config.load(env))
     seed.seed_demo(app.extensions["auth"])
+    yield from serving(app)
+
+
+def serving(app):
+    """Serve a service's app on a thread server (its address in `app.url`) until the fixture
+    that yields from this ends; then close the app's database pool."""
     server = make_server("127.0.0.1", free_port(), app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -1,11 +1,9 @@
 """The real consumer on RabbitMQ keeps company info: idempotent, and never set back by an
 older company.updated, whatever order the events arrive in."""
 
-import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pika
 import psycopg
 import pytest
 from psycopg.rows import dict_row
@@ -21,27 +19,6 @@ def consumer(settings_env, amqp_url, exchange_name):
     built = build_consumer(settings_env["SETTINGS_DATABASE_URL"], amqp_url, exchange_name)
     with running_consumer(built) as running:
         yield running
-
-
-@pytest.fixture
-def publish(amqp_url, exchange_name):
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    channel = connection.channel()
-    channel.confirm_delivery()
-
-    def _publish(envelope: dict) -> None:
-        channel.basic_publish(
-            exchange=exchange_name,
-            routing_key=envelope["type"],
-            body=json.dumps(envelope, default=str).encode(),
-            properties=pika.BasicProperties(
-                message_id=envelope["id"], delivery_mode=pika.DeliveryMode.Persistent
-            ),
-            mandatory=True,
-        )
-
-    yield _publish
-    connection.close()
 
 
 @pytest.fixture
@@ -88,34 +65,38 @@ def company(db, org_id: str) -> dict:
     return db.execute("SELECT * FROM company_info WHERE org_id = %s", (org_id,)).fetchone()
 
 
-def test_the_same_event_delivered_twice_is_applied_once(consumer, publish, db):
+def test_the_same_event_delivered_twice_is_applied_once(consumer, publish_event, db):
     org_id = str(uuid.uuid4())
     event = company_updated(org_id, 1, "Jlmdata AB", 0)
-    publish(event)
-    publish(event)
+    publish_event(event)
+    publish_event(event)
     marker = company_updated(str(uuid.uuid4()), 1, "Marker AB", 0)
-    publish(marker)  # one queue, one order: once the marker is in, both copies were seen
+    publish_event(marker)  # one queue, one order: once the marker is in, both copies were seen
     wait_for(lambda: company(db, marker["org_id"]), what="the marker event")
     rows = db.execute("SELECT event_id FROM inbox").fetchall()
     assert sorted(str(r["event_id"]) for r in rows) == sorted([event["id"], marker["id"]])
     assert company(db, org_id)["company_name"] == "Jlmdata AB"
 
 
-def test_an_older_company_updated_arriving_late_never_overwrites_a_newer_one(consumer, publish, db):
+def test_an_older_company_updated_arriving_late_never_overwrites_a_newer_one(
+    consumer, publish_event, db
+):
     org_id = str(uuid.uuid4())
-    publish(company_updated(org_id, 2, "Jlmdata Nya AB", 5))
-    publish(company_updated(org_id, 1, "Jlmdata AB", 0))
+    publish_event(company_updated(org_id, 2, "Jlmdata Nya AB", 5))
+    publish_event(company_updated(org_id, 1, "Jlmdata AB", 0))
     wait_for(lambda: handled(db, 2), what="both events")
     row = company(db, org_id)
     assert (row["company_name"], row["version"]) == ("Jlmdata Nya AB", 2)
 
 
-def test_token_upgraded_brings_the_company_and_a_later_version_replaces_it(consumer, publish, db):
+def test_token_upgraded_brings_the_company_and_a_later_version_replaces_it(
+    consumer, publish_event, db
+):
     org_id = str(uuid.uuid4())
-    publish(token_upgraded(org_id, "Jlmdata AB"))
+    publish_event(token_upgraded(org_id, "Jlmdata AB"))
     wait_for(lambda: company(db, org_id), what="token.upgraded to be applied")
     assert company(db, org_id)["source"] == "token.upgraded"
     newer = company_updated(org_id, 1, "Jlmdata Holding AB", 60 * 24 * 365 * 5)
-    publish(newer)
+    publish_event(newer)
     wait_for(lambda: company(db, org_id)["version"] == 1, what="company.updated v1")
     assert company(db, org_id)["company_name"] == "Jlmdata Holding AB"

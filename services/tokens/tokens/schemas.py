@@ -5,13 +5,17 @@ The answers are what the gateway and the settings service read: keep their JSON 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from tokens.domain import authorization as auth
+from tokens.domain import history
 from tokens.domain.connection import (
     CONNECTED,
     DEGRADED,
     LEGACY,
+    LEGACY_TOKEN,
+    MIGRATION_REFUSED,
     NEEDS_REAUTHORIZATION,
     OAUTH,
     OK,
+    REAUTHORIZATION,
     REFRESHING,
     REVOKED,
     SERVICE,
@@ -36,6 +40,16 @@ class StartConnectIn(_In):
 
     user_id = fields.String(required=True, validate=_short, metadata=_user)
     session_ref = fields.String(required=True, validate=_short, metadata=_session)
+    organisation_number = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(r"^[0-9]{6}-?[0-9]{4}$"),
+        metadata={
+            "description": "The organisation's own number (auth's): on its first connection,"
+            " Fortnox's OrganizationNumber must be the same, else nothing is connected.",
+            "example": "559192-5788",
+        },
+    )
     account_type = fields.String(
         load_default=None,
         allow_none=True,
@@ -119,6 +133,15 @@ class OutcomeOut(Schema):
         allow_none=True,
         metadata={"type": "string", "description": "Why, for `exchange_failed`."},
     )
+    reason_code = fields.Function(
+        lambda outcome: outcome.detail.get("reason_code"),
+        allow_none=True,
+        metadata={
+            "type": "string",
+            "description": "For `exchange_failed`: Fortnox's answer as a reason code"
+            " (temporary, reauthorize or misconfigured class, tokens/domain/answers.py).",
+        },
+    )
 
 
 _KINDS = {"enum": [LEGACY, OAUTH, SERVICE]}
@@ -168,10 +191,25 @@ class StatusOut(Schema):
     last_failure_at = fields.AwareDateTime(allow_none=True)
     last_failure_reason = fields.String(allow_none=True)
     reauthorization_reason = fields.String(allow_none=True)
+    reauthorization_code = fields.String(
+        allow_none=True,
+        metadata={"description": 'Why "Ny Token" is needed: a reason code of domain/answers.py.'},
+    )
+    last_failure_code = fields.String(
+        allow_none=True, metadata={"description": "The last failure's reason code."}
+    )
     migration_state = fields.String(
         allow_none=True, metadata={"description": "Of the move from the legacy token to OAuth."}
     )
     scopes = fields.String(metadata={"description": "Space-separated, as Fortnox granted them."})
+    attention = fields.String(
+        allow_none=True,
+        metadata={
+            "enum": [REAUTHORIZATION, MIGRATION_REFUSED, LEGACY_TOKEN, None],
+            "description": 'Why the customer must act ("Ny Token"); null: nothing to do. The'
+            " same fact token.attention_needed / token.attention_cleared publish.",
+        },
+    )
 
 
 class CheckOut(Schema):
@@ -179,6 +217,16 @@ class CheckOut(Schema):
 
     ok = fields.Boolean()
     reason = fields.String(metadata={"description": "For people."})
+    reason_code = fields.String(
+        metadata={"description": "ok, not_connected, or a reason code of domain/answers.py."}
+    )
+    klass = fields.String(
+        data_key="class",
+        metadata={
+            "description": "ok, not_connected, temporary, reauthorize or misconfigured.",
+            "enum": ["ok", "not_connected", "temporary", "reauthorize", "misconfigured"],
+        },
+    )
     company = fields.Nested(CompanyOut, allow_none=True)
 
 
@@ -198,3 +246,23 @@ class AuditOut(Schema):
 
 class AuditTrailOut(Schema):
     entries = fields.List(fields.Nested(AuditOut), metadata={"description": "Newest first."})
+
+
+class HistoryEntryOut(Schema):
+    at = fields.AwareDateTime()
+    event = fields.String(metadata={"enum": list(history.EVENTS)})
+    cause = fields.String(
+        allow_none=True,
+        metadata={
+            "enum": [*history.CAUSES, None],
+            "description": "Why it failed, in a word the page turns into the customer's"
+            " language; null unless `event` is `failed`.",
+        },
+    )
+
+
+class HistoryOut(Schema):
+    """The connection's history as its customer may see it (Händelser): no user ids, no
+    Fortnox answers, no tokens."""
+
+    entries = fields.List(fields.Nested(HistoryEntryOut), metadata={"description": "Newest first."})

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import click
+from auth.entrypoints import cli as auth_cli
 from servicekit import config as env
 from servicekit.events import dlq_command
 from tokens.entrypoints import cli as tokens_cli
@@ -27,13 +28,15 @@ def rfadmin() -> None:
 
 @rfadmin.group()
 def connection() -> None:
-    """An organisation's Fortnox connection: its state, audit trail and renewal."""
+    """An organisation's Fortnox connection: its state, audit trail and renewal; which
+    organisations must act on theirs."""
 
 
 connection.add_command(tokens_cli.show, "show")
 connection.add_command(tokens_cli.refresh, "refresh")
 connection.add_command(tokens_cli.import_legacy, "import-legacy")
 connection.add_command(tokens_cli.move_to_service_account, "move-to-service-account")
+connection.add_command(auth_cli.needs_action, "needs-action")
 
 
 @rfadmin.group()

@@ -10,6 +10,15 @@
 - token.recovered v1: renewals work again after temporary failures.
 - token.migration_failed v1: /oauth-v1/migrate refused the legacy token (400, 403, 404).
 - token.revoked v1: the connection was disconnected and its tokens erased.
+- token.attention_needed v1: the connection needs the customer ("Ny Token"); published when
+  that starts and again when its `reason` changes: `reauthorization` (Fortnox no longer accepts
+  the grant: withdrawn, expired or revoked at Fortnox), `migration_refused` (/oauth-v1/migrate
+  refused the legacy token) or `legacy` (still on a legacy token); `reason_code` says more
+  where known (e.g. `consent_withdrawn`: revoked at Fortnox). `detail` is the tokens
+  service's own words for it (English, never a token). Readers treat an unknown `reason` as
+  "needs the customer".
+- token.attention_cleared v1: the connection no longer needs the customer (connected again,
+  upgraded, or disconnected by the customer); `previous_reason` is what it needed.
 - company.updated v1: company facts read from Fortnox's /3/companyinformation. `version` grows by
   one per change of an organisation's facts: a consumer keeps the highest version it has seen and
   ignores older ones (`observed_at` is when the facts were read).
@@ -45,6 +54,15 @@ class TokenUpgradedV1(_CompanyFields):
 class TokenReauthorizationRequiredV1(EventData):
     kind = fields.String(required=True, validate=_KINDS)
     reason = fields.String(required=True)
+    reason_code = fields.String(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "Why, as a code: grant_invalid, consent_withdrawn,"
+            " authentication_failed, license_missing, migration_refused, refused,"
+            " refresh_interrupted, refresh_unanswered (absent from older events)"
+        },
+    )
 
 
 class TokenRecoveredV1(EventData):
@@ -56,12 +74,25 @@ class TokenRecoveredV1(EventData):
 class TokenMigrationFailedV1(EventData):
     status = fields.Integer(allow_none=True, load_default=None)
     reason = fields.String(required=True)
+    reason_code = fields.String(allow_none=True, load_default=None)
 
 
 class TokenRevokedV1(EventData):
     kind = fields.String(required=True, validate=_KINDS)
     revoked_by = fields.String(allow_none=True, load_default=None)
     revoked_at_fortnox = fields.Boolean(required=True)
+
+
+class TokenAttentionNeededV1(EventData):
+    reason = fields.String(required=True)
+    reason_code = fields.String(allow_none=True, load_default=None)
+    kind = fields.String(required=True, validate=_KINDS)
+    detail = fields.String(allow_none=True, load_default=None)
+
+
+class TokenAttentionClearedV1(EventData):
+    kind = fields.String(required=True, validate=_KINDS)
+    previous_reason = fields.String(allow_none=True, load_default=None)
 
 
 class CompanyUpdatedV1(_CompanyFields):
@@ -76,5 +107,7 @@ CONTRACTS = {
     ("token.recovered", 1): TokenRecoveredV1,
     ("token.migration_failed", 1): TokenMigrationFailedV1,
     ("token.revoked", 1): TokenRevokedV1,
+    ("token.attention_needed", 1): TokenAttentionNeededV1,
+    ("token.attention_cleared", 1): TokenAttentionClearedV1,
     ("company.updated", 1): CompanyUpdatedV1,
 }

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from psycopg import Connection
 
+# The app whose Fortnox connection the tokens service keeps (connection_notices).
+FORTNOX_APP = "resultat-finans"
 _USER = "SELECT u.*, m.org_id, m.role FROM users u LEFT JOIN memberships m ON m.user_id = u.id"
 
 
@@ -156,9 +158,21 @@ def members(conn: Connection, org_id: str) -> list[dict]:
     ).fetchall()
 
 
+def app_attention(app_key: str, org_id: str) -> str:
+    """SQL: the app (column `app_key`) of the organisation (column `org_id`) needs an
+    administrator now: Resultat Finans while its Fortnox connection needs the customer
+    (connection_notices, kept from the tokens service's events). Every query that lists an
+    organisation's apps for its tiles says it with this."""
+    return (
+        f"({app_key} = '{FORTNOX_APP}' AND EXISTS (SELECT 1 FROM connection_notices n"
+        f" WHERE n.org_id = {org_id}::text AND n.reason IS NOT NULL))"
+    )
+
+
 def org_apps(conn: Connection, org_id: str) -> list[dict]:
     return conn.execute(
-        "SELECT a.key, a.name, a.url FROM organisation_apps oa JOIN apps a ON a.key = oa.app_key"
+        f"SELECT a.key, a.name, a.url, {app_attention('a.key', 'oa.org_id')} AS attention"
+        " FROM organisation_apps oa JOIN apps a ON a.key = oa.app_key"
         " WHERE oa.org_id = %s ORDER BY a.position",
         (org_id,),
     ).fetchall()

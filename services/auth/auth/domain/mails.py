@@ -96,3 +96,52 @@ def registration_not_completed(name: str, company: str) -> Mail:
         f"Hej {name}!\n\nVi kunde inte registrera {company}: företaget har redan ett konto hos "
         "oss. Be en administratör hos er att bjuda in dig under Organisation." + SIGNATURE,
     )
+
+
+# What happened to the Fortnox connection, by token.attention_needed's `reason_code` where
+# there is a text for it, else by its `reason`.
+CONNECTION_PROBLEMS = {
+    "reauthorization": (
+        "Fortnox tar inte längre emot Resultat Finans koppling till {org}. Det händer när "
+        "behörigheten har tagits bort hos Fortnox eller inte har kunnat förnyas. Tills kopplingen "
+        "är förnyad kan Resultat Finans inte hämta uppgifter från Fortnox."
+    ),
+    "migration_refused": (
+        "Fortnox har ändrat autentiseringsmetod för integrationer från permanenta till "
+        "tillfälliga tokens, och Fortnox vägrade flytta {org}s gamla token till den nya metoden. "
+        "Tills kopplingen är förnyad kan Resultat Finans inte hämta uppgifter från Fortnox."
+    ),
+    "consent_withdrawn": (
+        "Behörigheten för Resultat Finans har tagits bort hos Fortnox för {org}, så Resultat "
+        "Finans kan inte längre hämta uppgifter från Fortnox."
+    ),
+    "license_missing": (
+        "Fortnox säger att {org} saknar den licens som Resultat Finans koppling behöver, så "
+        "Resultat Finans kan inte hämta uppgifter från Fortnox. Kontrollera licensen hos Fortnox."
+    ),
+    "legacy": (
+        "Fortnox har ändrat autentiseringsmetod för integrationer från permanenta till "
+        "tillfälliga tokens. Resultat Finans koppling till {org} använder fortfarande den gamla, "
+        "permanenta token och måste ändras till den nya autentiseringsmetoden."
+    ),
+}
+UNKNOWN_PROBLEM = "Resultat Finans koppling till Fortnox för {org} behöver åtgärdas."
+
+
+def connection_needs_you(
+    name: str, org: str, reasons: tuple[str | None, str], link: str, reminder: bool
+) -> Mail:
+    """To each administrator while the organisation's Fortnox connection needs them; `reasons`
+    is (reason code, reason): the first with a text of CONNECTION_PROBLEMS says what happened."""
+    known = [CONNECTION_PROBLEMS[r] for r in reasons if r in CONNECTION_PROBLEMS]
+    what = (known[0] if known else UNKNOWN_PROBLEM).format(org=org)
+    subject = "Åtgärd krävs: koppla Resultat Finans till Fortnox igen"
+    return Mail(
+        f"Påminnelse – {subject[0].lower()}{subject[1:]}" if reminder else subject,
+        f"Hej {name}!\n\n{what}\n\nSå här gör du: logga in i JIM Appar, öppna Resultat Finans "
+        "och gå till Inställningar, fliken Applikation:\n\n"
+        f"{link}\n\nKlicka på ”Ny Token”, logga in hos Fortnox och klicka på ”Godkänn "
+        "behörigheter”. Det tar någon minut. Vi påminner dig efter 3 och efter 7 dagar om "
+        "kopplingen inte har förnyats; när den fungerar igen får du inga fler mejl om det."
+        + SIGNATURE,
+    )

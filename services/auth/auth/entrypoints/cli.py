@@ -8,7 +8,7 @@ from servicekit.migrate import migrate_command
 from auth import config as service_config
 from auth.bootstrap import bootstrap
 from auth.entrypoints.api import MIGRATIONS
-from auth.handlers import organisation, seed
+from auth.handlers import notices, organisation, seed
 
 
 @click.group()
@@ -48,6 +48,41 @@ def disable_user(identifier: str) -> None:
     finally:
         ctx.pool.close()
     click.echo(f"auth: {identifier} disabled, {ended} session(s) ended")
+
+
+@cli.command("needs-action")
+def needs_action() -> None:
+    """Organisations whose Fortnox connection needs the customer ("Ny Token"): why, since when,
+    for how long, and how many mails their administrators got about it."""
+    ctx = _context()
+    try:
+        waiting = notices.needing_action(ctx)
+        now = ctx.now()
+    finally:
+        ctx.pool.close()
+    if not waiting:
+        click.echo("No organisation needs to act on its Fortnox connection.")
+        return
+    click.echo("organisation\tcustomer\treason\tsince\tfor\tmails\tnext mail")
+    for row in waiting:
+        click.echo(
+            "\t".join(
+                [
+                    row["org_name"] or row["org_id"],
+                    row["customer_number"] or "-",
+                    row["reason"],
+                    f"{row['needed_since']:%Y-%m-%d %H:%M} UTC",
+                    _duration(now - row["needed_since"]),
+                    str(row["mails_sent"]),
+                    f"{row['next_mail_at']:%Y-%m-%d %H:%M} UTC" if row["next_mail_at"] else "-",
+                ]
+            )
+        )
+
+
+def _duration(elapsed) -> str:
+    days, seconds = elapsed.days, max(elapsed.seconds, 0)
+    return f"{days}d {seconds // 3600}h" if days >= 0 else "0d 0h"
 
 
 if __name__ == "__main__":

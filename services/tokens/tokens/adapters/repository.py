@@ -15,8 +15,10 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 from servicekit.events.outbox import publish
 
-from tokens.adapters.crypto import Keyring
-from tokens.domain.connection import Connection
+from tokens.adapters.crypto import Keyring, KeyringError
+from tokens.adapters.sealed import as_sealed, report_once
+from tokens.domain import events as domain_events
+from tokens.domain.connection import NEEDS_REAUTHORIZATION, Connection
 from tokens.domain.errors import LockUnavailable
 from tokens.domain.model import AuditEntry, Company, Event
 
@@ -68,7 +70,7 @@ class ConnectionStore:
         """The connection as stored now (for hand-outs' fast path and status)."""
         with self._autocommit() as conn:
             row = conn.execute("SELECT * FROM connections WHERE org_id = %s", (org_id,)).fetchone()
-        return self._to_connection(row) if row else None
+        return self._to_connection(row)[0] if row else None
 
     def peek_handout(self, org_id: str) -> Connection | None:
         """Just what a hand-out's fast path needs, with only the handed-out token decrypted.
@@ -78,7 +80,11 @@ class ConnectionStore:
         if row is None:
             return None
         column = "legacy_token" if row["kind"] == "legacy" else "access_token"
-        token = row["token"] and self.keyring.decrypt(row["token"], org_id, column)
+        try:
+            token = row["token"] and self.keyring.decrypt(row["token"], org_id, column)
+        except KeyringError as error:
+            report_once(org_id, column, error)
+            return as_sealed(Connection(org_id=org_id, kind=row["kind"]))
         return Connection(
             org_id=org_id,
             kind=row["kind"],
@@ -108,12 +114,16 @@ class ConnectionStore:
             finally:
                 conn.autocommit = False
 
-    def audit_trail(self, org_id: str, limit: int = 200) -> list[dict]:
+    def audit_trail(
+        self, org_id: str, limit: int = 200, actions: tuple[str, ...] | None = None
+    ) -> list[dict]:
+        """Newest first; only entries of `actions` when given."""
+        only = " AND action = ANY(%(actions)s)" if actions is not None else ""
         with self.pool.connection() as conn:
             return conn.execute(
-                "SELECT at, actor, action, outcome, detail FROM audit_log WHERE org_id = %s"
-                " ORDER BY id DESC LIMIT %s",
-                (org_id, limit),
+                "SELECT at, actor, action, outcome, detail FROM audit_log"
+                f" WHERE org_id = %(org)s{only} ORDER BY id DESC LIMIT %(limit)s",
+                {"org": org_id, "limit": limit, "actions": list(actions or ())},
             ).fetchall()
 
     def org_ids_not_under(self, kid: str) -> list[str]:
@@ -161,29 +171,40 @@ class ConnectionStore:
 
     # --- rows <-> connections -----------------------------------------------------------
 
-    def _to_connection(self, row: dict) -> Connection:
+    def _to_connection(self, row: dict) -> tuple[Connection, bool]:
+        """The connection, and whether its tokens are sealed (see adapters/sealed.py)."""
         org_id = row["org_id"]
         values = {name: row[name] for name in _PLAIN_COLUMNS}
+        sealed = False
         for column in TOKEN_COLUMNS:
             stored = row[column]
-            values[column] = self.keyring.decrypt(stored, org_id, column) if stored else None
+            try:
+                values[column] = self.keyring.decrypt(stored, org_id, column) if stored else None
+            except KeyringError as error:
+                report_once(org_id, column, error)
+                sealed = True
         company = None
         if row["database_number"] or row["company_name"]:
             company = Company(*(row[c] or "" for c in _COMPANY_COLUMNS))
-        return Connection(
+        connection = Connection(
             org_id=org_id,
             company=company,
             last_used_at=row["last_used_at"],
             migration_not_before=row["migration_not_before"],
             **values,
         )
+        return (as_sealed(connection), True) if sealed else (connection, False)
 
-    def _row_values(self, connection: Connection) -> tuple:
+    def _row_values(self, connection: Connection, sealed_row: dict | None = None) -> tuple:
+        """With `sealed_row`, the tokens left empty keep the ciphertexts stored there."""
         org_id = connection.org_id
         tokens = []
         for column in TOKEN_COLUMNS:
             plain = getattr(connection, column)
-            tokens.append(self.keyring.encrypt(plain, org_id, column) if plain else None)
+            if plain:
+                tokens.append(self.keyring.encrypt(plain, org_id, column))
+            else:
+                tokens.append(sealed_row[column] if sealed_row else None)
         plain_values = [getattr(connection, name) for name in _PLAIN_COLUMNS]
         company = connection.company
         company_values = (
@@ -196,18 +217,34 @@ class ConnectionStore:
 
 class LockedConnection:
     """What a holder of an organisation's lock may do: read and save in one transaction,
-    with the connection's events going into the outbox of that same transaction."""
+    with the connection's events going into the outbox of that same transaction.
+
+    Whether the connection needs the customer is a fact of its stored state, so every save
+    compares it with the state as last stored and publishes the change (attention_changed):
+    no handler can forget to, whichever path moved the connection."""
 
     def __init__(self, store: ConnectionStore, conn: psycopg.Connection, org_id: str):
         self.store = store
         self.conn = conn
         self.org_id = org_id
+        self._sealed_row: dict | None = None  # as loaded, when its tokens do not open
+        self._stored_attention: str | None = None
+
+    @property
+    def sealed(self) -> bool:
+        return self._sealed_row is not None
 
     def load(self) -> Connection | None:
         row = self.conn.execute(
             "SELECT * FROM connections WHERE org_id = %s", (self.org_id,)
         ).fetchone()
-        return self.store._to_connection(row) if row else None
+        if row is None:
+            self._stored_attention = None
+            return None
+        connection, sealed = self.store._to_connection(row)
+        self._sealed_row = row if sealed else None
+        self._stored_attention = _attention_of(row)
+        return connection
 
     def save(
         self,
@@ -215,15 +252,28 @@ class LockedConnection:
         events: list[Event] = (),
         audit: AuditEntry | None = None,
     ) -> None:
+        events = [*events, *domain_events.attention_changed(connection, self._stored_attention)]
+        # A sealed connection keeps its ciphertexts (the right key may come back) until a new
+        # authorization or a disconnect moves it out of needing re-authorization.
+        keep = self._sealed_row if connection.state == NEEDS_REAUTHORIZATION else None
         with self.conn.transaction():
-            self.conn.execute(_UPSERT, self.store._row_values(connection))
+            self.conn.execute(_UPSERT, self.store._row_values(connection, keep))
             for event in events:
                 publish(self.conn, event.type, self.org_id, event.data)
             if audit is not None:
                 _insert_audit(self.conn, self.org_id, audit)
+        self._stored_attention = connection.attention
 
     def audit(self, entry: AuditEntry) -> None:
         _insert_audit(self.conn, self.org_id, entry)
+
+
+def _attention_of(row: dict) -> str | None:
+    """Whether the connection as stored needs the customer (a sealed one reads as needing
+    "Ny Token" without being stored so: only what was stored counts as announced)."""
+    stored = Connection(row["org_id"], row["kind"], row["state"])
+    stored.migration_state = row["migration_state"]
+    return stored.attention
 
 
 def _insert_audit(conn: psycopg.Connection, org_id: str, entry: AuditEntry) -> None:

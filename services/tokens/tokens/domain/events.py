@@ -36,8 +36,11 @@ def upgraded(connection, method: str, user_id: str | None) -> Event:
     )
 
 
-def reauthorization_required(connection, reason: str) -> Event:
-    return Event("token.reauthorization_required", {"kind": connection.kind, "reason": reason})
+def reauthorization_required(connection, reason: str, reason_code: str) -> Event:
+    return Event(
+        "token.reauthorization_required",
+        {"kind": connection.kind, "reason": reason, "reason_code": reason_code},
+    )
 
 
 def recovered(connection, failures: int, failed_since: datetime | None) -> Event:
@@ -48,7 +51,10 @@ def recovered(connection, failures: int, failed_since: datetime | None) -> Event
 
 
 def migration_failed(status: int | None, reason: str) -> Event:
-    return Event("token.migration_failed", {"status": status, "reason": reason})
+    return Event(
+        "token.migration_failed",
+        {"status": status, "reason": reason, "reason_code": "migration_refused"},
+    )
 
 
 def revoked(connection, user_id: str | None, revoked_at_fortnox: bool) -> Event:
@@ -56,6 +62,25 @@ def revoked(connection, user_id: str | None, revoked_at_fortnox: bool) -> Event:
         "token.revoked",
         {"kind": connection.kind, "revoked_by": user_id, "revoked_at_fortnox": revoked_at_fortnox},
     )
+
+
+def attention_changed(connection, before: str | None) -> list[Event]:
+    """token.attention_needed when the customer's action starts or its reason changes,
+    token.attention_cleared when it ends; nothing while it stays as it was."""
+    after = connection.attention
+    if after == before:
+        return []
+    if after is None:
+        return [
+            Event("token.attention_cleared", {"kind": connection.kind, "previous_reason": before})
+        ]
+    data = {
+        "reason": after,
+        "reason_code": connection.reauthorization_code if after != "legacy" else None,
+        "kind": connection.kind,
+        "detail": connection.attention_detail,
+    }
+    return [Event("token.attention_needed", data)]
 
 
 def company_updated(connection) -> Event:

@@ -21,7 +21,7 @@ from tokens.adapters.metrics import observe_connections
 from tokens.bootstrap import bootstrap
 from tokens.domain.errors import LockUnavailable, TemporarilyUnavailable, TokensError
 from tokens.domain.model import FortnoxFailure
-from tokens.handlers import connect, handout, lifecycle
+from tokens.handlers import connect, handout, history, lifecycle
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -79,7 +79,12 @@ def _internal_api(internal_key: str) -> Blueprint:
         organisation, the user and their session; the callback must come back with all three."""
         body = _body(schemas.StartConnectIn())
         started = connect.start_connect(
-            _svc(), valid_org_id(org_id), body["user_id"], body["session_ref"], body["account_type"]
+            _svc(),
+            valid_org_id(org_id),
+            body["user_id"],
+            body["session_ref"],
+            body["account_type"],
+            body["organisation_number"],
         )
         return schemas.StartConnectOut().dump(started), 201
 
@@ -148,6 +153,17 @@ def _internal_api(internal_key: str) -> Blueprint:
         """The connection's audit trail, newest first (at most 200 entries)."""
         entries = _svc().store.audit_trail(valid_org_id(org_id))
         return schemas.AuditTrailOut().dump({"entries": entries})
+
+    @api.get(base + "/history")
+    @openapi.org_operation(responses={200: schemas.HistoryOut})
+    def customer_history(org_id):
+        """The connection's last 20 events for its customer (Händelser), newest first.
+
+        What any member of the organisation may see: connected, renewed, checked, failed
+        (with its cause), upgraded, disconnected. Redacted, unlike `/audit` (operators):
+        no user ids, no details of Fortnox's answers."""
+        entries = history.customer_history(_svc(), valid_org_id(org_id))
+        return schemas.HistoryOut().dump({"entries": entries})
 
     return api
 

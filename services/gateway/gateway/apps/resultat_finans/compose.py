@@ -1,16 +1,24 @@
 """What a Resultat Finans page shows, gathered from the services that may each be down."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 
 from gateway.adapters.backend import SettingsClient, TokensClient, Unavailable
+from gateway.apps.resultat_finans.attention import attention_message, history_text
 
 # What the page says is missing when a service does not answer.
 UNAVAILABLE = {
     "tokens": "Uppgifterna om Fortnox-kopplingen",
     "settings": "Betalningsätt och sparade företagsuppgifter",
 }
+SWEDISH_TIME = ZoneInfo("Europe/Stockholm")
+
+
+# The tokens service's states of a connection that exists (revoked and not_connected do not).
+CONNECTION_STATES = ("connected", "needs_reauthorization")
 
 
 def tokens() -> TokensClient:
@@ -27,10 +35,19 @@ class AppView:
     payment_method: dict | None = None
     company: dict | None = None  # from the tokens service, else the settings service's copy
     unavailable: list[str] = field(default_factory=list)
+    history: list[dict] | None = None  # Händelser, when the page shows them
+
+    @property
+    def attention(self) -> str | None:
+        """Why the customer must act now ("Åtgärd krävs"), in their words; None: nothing."""
+        reason = (self.status or {}).get("attention")
+        return attention_message(reason) if reason else None
 
     @property
     def connected(self) -> bool:
-        return bool(self.status and self.status.get("state") != "not_connected")
+        """A connection exists, working or not; one the customer disconnected (`revoked`) is
+        no connection any more: the page offers to connect again."""
+        return bool(self.status and self.status.get("state") in CONNECTION_STATES)
 
     @property
     def needs_new_token(self) -> bool:
@@ -49,14 +66,13 @@ class AppView:
         """One word for Hem: ok, legacy, action, not_connected, unknown."""
         if self.status is None:
             return "unknown"
-        state = self.status.get("state")
-        if state == "not_connected":
+        if not self.connected:
             return "not_connected"
+        if self.status.get("state") != "connected":
+            return "action"  # Fortnox refused it, legacy or not: only "Ny Token" helps
         if self.status.get("legacy"):
             return "legacy"
-        if state != "connected" or not self.status.get("access_token_valid"):
-            return "action"
-        return "ok"
+        return "ok" if self.status.get("access_token_valid") else "action"
 
 
 def load(org_id: str) -> AppView:
@@ -83,3 +99,21 @@ def load(org_id: str) -> AppView:
             "database_number": view.status.get("database_number"),
         }
     return view
+
+
+def load_history(view: AppView, org_id: str) -> None:
+    """Händelser for the Applikation tab; left None (and said so) when tokens does not answer."""
+    if view.status is None:
+        return  # the tokens service did not answer for the status: no second wait
+    try:
+        entries = tokens().history(org_id)
+    except Unavailable:
+        if UNAVAILABLE["tokens"] not in view.unavailable:
+            view.unavailable.append(UNAVAILABLE["tokens"])
+        return
+    view.history = [{"at": swedish_time(e["at"]), "text": history_text(e)} for e in entries]
+
+
+def swedish_time(iso: str) -> str:
+    """`2026-11-30 14:05`, Swedish time: the date and time as Swedes write them."""
+    return datetime.fromisoformat(iso).astimezone(SWEDISH_TIME).strftime("%Y-%m-%d %H:%M")

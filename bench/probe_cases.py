@@ -28,6 +28,9 @@ ANY_FIELD = {
     "c1-csi": "a\x9b31mb",
     "long": "x" * 5000,
 }
+# Fields the services let carry line breaks (servicekit.hygiene.allow_newlines).
+NEWLINE_FIELDS = {"error_description"}
+LINE_BREAKS = {"crlf", "lf", "tab"}
 JSON_ONLY = {"lone-surrogate": "\ud800x", "low-surrogate": "x\udfff"}
 DIGIT_FIELDS = {"org_number", "number", "clearing_number", "account_number"}
 LOOK_ALIKE_DIGITS = {
@@ -86,6 +89,8 @@ class Case:
 
 def values_for(name: str, in_json: bool) -> dict[str, object]:
     values = dict(ANY_FIELD)
+    if name in NEWLINE_FIELDS:
+        values = {k: v for k, v in values.items() if k not in LINE_BREAKS}
     if in_json:
         values |= JSON_ONLY
     if name in DIGIT_FIELDS:
@@ -234,7 +239,7 @@ def redirect_cases(identifier: str, password: str) -> list[Case]:
         "error=x%00",
         "state=%ED%A0%80",
         "code=%ff",
-        "error_description=a%0d%0ab",
+        "error_description=a%00b",
         "state=" + "x" * 9000,
     ):
         cases.append(

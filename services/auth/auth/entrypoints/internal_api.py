@@ -5,6 +5,7 @@ Organisation and account endpoints act for the person whose session token comes 
 organisation or user.
 """
 
+import ipaddress
 import uuid
 
 from flask import Blueprint, current_app, jsonify, request
@@ -13,7 +14,7 @@ from servicekit.web import error_response, require_internal_key
 
 from auth import schemas
 from auth.bootstrap import AuthContext
-from auth.domain.errors import AuthError, NotFound, Throttled
+from auth.domain.errors import AuthError, InvalidInput, NotFound, Throttled
 from auth.handlers import account, organisation, recovery, sessions, signup
 
 SESSION_HEADER = openapi.SESSION_HEADER
@@ -36,6 +37,18 @@ def _body() -> dict:
     if not isinstance(body, dict):
         return {}
     return {k: v if isinstance(v, str) else "" for k, v in body.items()}
+
+
+def _client_address(body: dict) -> str:
+    """The browser's address as the gateway saw it: an IP address (or none), since it keys the
+    throttles; anything else is refused."""
+    raw = body.get("client_address", "")
+    if raw:
+        try:
+            ipaddress.ip_address(raw)
+        except ValueError:
+            raise InvalidInput(fields={"client_address": "Not an IP address."}) from None
+    return raw
 
 
 def _actor() -> dict:
@@ -71,7 +84,7 @@ def build_blueprint(internal_key: str) -> Blueprint:
         an e-mail address not yet verified is 403 `email_not_verified`."""
         body = _body()
         result = sessions.log_in(
-            _ctx(), body.get("identifier"), body.get("password"), body.get("client_address", "")
+            _ctx(), body.get("identifier"), body.get("password"), _client_address(body)
         )
         return jsonify(result)
 
@@ -107,7 +120,7 @@ def build_blueprint(internal_key: str) -> Blueprint:
             request.headers.get(SESSION_HEADER),
             body.get("current_password", ""),
             body.get("new_password", ""),
-            body.get("client_address", ""),
+            _client_address(body),
         )
         return jsonify(result)
 
@@ -118,7 +131,7 @@ def build_blueprint(internal_key: str) -> Blueprint:
     def request_reset():
         """Mail a password reset link when the account exists."""
         body = _body()
-        recovery.request_reset(_ctx(), body.get("identifier"), body.get("client_address", ""))
+        recovery.request_reset(_ctx(), body.get("identifier"), _client_address(body))
         return jsonify(status="accepted"), 202
 
     @bp.post("/password-resets/complete")
@@ -149,7 +162,7 @@ def build_blueprint(internal_key: str) -> Blueprint:
     def register():
         """Register a new customer; a verification link is mailed."""
         body = _body()
-        signup.register(_ctx(), body, body.get("client_address", ""))
+        signup.register(_ctx(), body, _client_address(body))
         return jsonify(status="accepted"), 202
 
     @bp.post("/verifications")

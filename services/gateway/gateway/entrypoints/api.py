@@ -9,6 +9,7 @@ from datetime import date
 from flask import Flask
 from servicekit.app import create_service_app
 from servicekit.http import internal_key
+from servicekit.hygiene import allow_newlines
 
 from gateway import config as service_config
 from gateway import portal
@@ -31,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["auth_client"] = AuthClient(config["AUTH_URL"], credential)
     install_security(app)
     install_error_pages(app)
+    allow_newlines(app, "error_description")  # Fortnox's words on the callback, as they came
     app.register_blueprint(portal.build_blueprint())
     for build in APP_BLUEPRINTS:
         app.register_blueprint(build())

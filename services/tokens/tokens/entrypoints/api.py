@@ -12,6 +12,7 @@ from flask import Blueprint, Flask, current_app, request
 from servicekit import config as env
 from servicekit import openapi
 from servicekit.app import create_service_app_from_config, pool_of
+from servicekit.hygiene import allow_newlines
 from servicekit.web import error_response, on_scrape, require_internal_key, valid_org_id
 
 from tokens import config as service_config
@@ -50,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["tokens"] = bootstrap(config, pool_of(app))
     on_scrape(app, lambda: observe_connections(pool_of(app)))
     app.register_blueprint(_internal_api(config["INTERNAL_API_KEY"]))
+    allow_newlines(app, "error_description")  # Fortnox's words, passed on as they came
     _register_errors(app)
     openapi.serve(app, title="Resultat Finans tokens service", description=DESCRIPTION)
     return app

@@ -1,4 +1,5 @@
-"""The common start of every service's create_app(): logs, migrations, pool, platform routes.
+"""The common start of every service's create_app(): logs, migrations, pool, platform routes,
+the input rule.
 
 Nothing here needs PostgreSQL to answer: a web process started while it is down boots, answers
 /healthz, and 503 (with /readyz naming what it waits for) until the database is back."""
@@ -10,6 +11,7 @@ import psycopg
 from flask import Flask, request
 
 from servicekit import broker, db
+from servicekit.hygiene import install_input_hygiene
 from servicekit.logs import setup_logging
 from servicekit.migrate import migrate, migrate_patiently
 from servicekit.outage import POSTGRESQL, RABBITMQ, DependencyUnavailable, Outage
@@ -85,6 +87,7 @@ def create_service_app(
     if amqp_url:
         checks[RABBITMQ] = lambda: broker.ping(amqp_url)
     install_platform(app, service, checks)
+    install_input_hygiene(app)
     return app
 
 

@@ -2,6 +2,7 @@
 
 import contextvars
 import logging
+import re
 import secrets
 import sys
 
@@ -19,6 +20,17 @@ def current_correlation_id() -> str:
 
 def new_correlation_id() -> str:
     return secrets.token_hex(16)  # 32 hex digits like uuid4().hex, at a third of its cost
+
+
+_OWN_FORMAT = re.compile(r"[0-9a-f]{32}")
+
+
+def accepted_correlation_id(offered: str | None) -> str:
+    """The caller's id when it is one of ours (32 hex digits), else a new one: whatever a
+    browser sends would otherwise be written into every log line and event of the request."""
+    if offered and _OWN_FORMAT.fullmatch(offered):
+        return offered
+    return new_correlation_id()
 
 
 class _CorrelationFilter(logging.Filter):

@@ -74,6 +74,11 @@ ERROR_SCHEMA = {
 
 # status -> (component name, what it means on this platform)
 ERROR_RESPONSES = {
+    400: (
+        "MalformedInput",
+        "The request breaks the platform's input rule (`malformed_input`): text that is not "
+        "UTF-8, a lone surrogate or control character, JSON nested too deep.",
+    ),
     401: (
         "Unauthorized",
         "No or an unknown caller's credential (`unauthorized`), or what the operation names "
@@ -88,6 +93,7 @@ ERROR_RESPONSES = {
     409: ("Conflict", "The request conflicts with the current state (`conflict`)."),
     410: ("Gone", "A one-time link that is unknown, used or expired (`token_invalid`)."),
     422: ("InvalidInput", "The input is not valid: `fields` names each field and what is wrong."),
+    413: ("TooLarge", "The body is larger than the service takes (`request_entity_too_large`)."),
     429: ("Throttled", "Too many attempts: try again after `Retry-After` seconds (`throttled`)."),
     503: ("Unavailable", "A service this one needs cannot be asked now."),
 }
@@ -285,7 +291,8 @@ def _responses(described: Operation) -> dict:
         responses[str(status)] = {"description": HTTPStatus(status).phrase}
         if schema is not None:
             responses[str(status)]["content"] = {"application/json": {"schema": schema}}
-    errors = set(described.errors) | ({401} if described.internal or described.session else set())
+    errors = set(described.errors) | {400} | ({413} if described.body is not None else set())
+    errors |= {401} if described.internal or described.session else set()
     errors |= {403} if described.internal else set()
     for status in sorted(errors):
         responses[str(status)] = ERROR_RESPONSES[status][0]

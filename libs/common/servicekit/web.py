@@ -20,7 +20,7 @@ from prometheus_client import (
 from werkzeug.exceptions import HTTPException
 
 from servicekit.http import CORRELATION_HEADER
-from servicekit.logs import correlation_id, new_correlation_id
+from servicekit.logs import accepted_correlation_id, correlation_id
 from servicekit.outage import (
     RETRY_AFTER_SECONDS,
     UNAVAILABLE_ERRORS,
@@ -127,8 +127,9 @@ _CORRELATION_ENVIRON = "HTTP_" + CORRELATION_HEADER.upper().replace("-", "_")
 
 
 class _Instrumented:
-    """WSGI middleware around the Flask app: the correlation id for the request (from the
-    caller or new, echoed in the answer) and the request metrics, labelled by route template.
+    """WSGI middleware around the Flask app: the correlation id for the request (the caller's
+    when it has our format, else new; echoed in the answer) and the request metrics, labelled
+    by route template.
 
     One plain function around the app costs a fraction of three Flask hooks (each dispatched
     through Flask's sync/async check and `g`/`request` proxies), and the metric children are
@@ -141,7 +142,7 @@ class _Instrumented:
         self._requests: dict[tuple, object] = {}
 
     def __call__(self, environ: dict, start_response):
-        token = correlation_id.set(environ.get(_CORRELATION_ENVIRON) or new_correlation_id())
+        token = correlation_id.set(accepted_correlation_id(environ.get(_CORRELATION_ENVIRON)))
         started = time.perf_counter()
         answered = ["500", "unmatched"]
 

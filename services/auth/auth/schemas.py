@@ -193,7 +193,10 @@ class InvitationIn(_In):
 
 
 class Invited(Schema):
-    user_id = fields.UUID()
+    """The same answer whether or not the address already has an account (its owner is told
+    by mail instead), so an invitation does not reveal who is a customer."""
+
+    status = fields.String(metadata={"enum": ["invited"]})
 
 
 class AssertionIn(_In):

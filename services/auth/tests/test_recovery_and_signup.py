@@ -165,9 +165,15 @@ def test_registration_with_bad_input_is_refused_and_changes_nothing(app, api, fi
     assert rows(app, "SELECT * FROM organisations") == []
 
 
-def test_registering_a_known_organisation_number_is_refused(demo, api):
+def test_registering_a_known_organisation_number_answers_alike_and_mails_its_admins(
+    demo, api, app, smtp_sink
+):
     response = api.post("/internal/registrations", {**COMPANY, "org_number": "5591925788"})
-    assert response.status_code == 422 and "org_number" in response.get_json()["error"]["fields"]
+    assert response.status_code == 202
+    assert len(rows(app, "SELECT * FROM organisations")) == 1
+    api.deliver_mail()
+    assert "registrera Jlmdata AB" in smtp_sink.wait_for("kaisa@jlmdata.se")["Subject"]
+    assert "kunde inte slutföras" in smtp_sink.wait_for(COMPANY["email"])["Subject"]
 
 
 def test_registering_a_taken_email_answers_alike_and_mails_the_owner(demo, api, smtp_sink, app):

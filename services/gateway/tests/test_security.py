@@ -161,3 +161,26 @@ def test_client_address_is_the_peer_unless_a_proxy_is_trusted(auth_service):
         assert f"login-address:{expected}" in keys
         with auth_service.extensions["db_pool"].connection() as conn:
             conn.execute("DELETE FROM throttle_events")
+
+
+def test_a_forwarded_address_that_is_no_ip_address_is_not_passed_on(auth_service):
+    app = create_app(gateway_config.load(gateway_env(auth_service, GATEWAY_TRUSTED_PROXIES="1")))
+    visitor = Visitor(app)
+    response = visitor.post(
+        "/logga-in",
+        {"identifier": "900232", "password": "demo-resultat-finans"},
+        headers={"X-Forwarded-For": "<script>not an address</script>"},
+    )
+    assert response.status_code == 302
+
+
+def test_a_browsers_correlation_id_is_taken_only_in_our_format(visitor):
+    ours = "0123456789abcdef0123456789abcdef"
+    assert (
+        visitor.get("/logga-in", headers={"X-Correlation-ID": ours}).headers["X-Correlation-ID"]
+        == ours
+    )
+    for offered in ("x" * 8192, "<script>alert(1)</script>", ours.upper()):
+        answered = visitor.get("/logga-in", headers={"X-Correlation-ID": offered})
+        used = answered.headers["X-Correlation-ID"]
+        assert used != offered and len(used) == 32

@@ -49,10 +49,30 @@ def test_a_request_without_a_correlation_id_gets_a_new_one_it_sees_and_answers(a
     assert current_correlation_id() == ""  # nothing is left behind after the request
 
 
-def test_a_callers_correlation_id_is_kept(app):
-    answer = app.test_client().post("/things/a", headers={"X-Correlation-ID": "from-the-gateway"})
-    assert answer.headers["X-Correlation-ID"] == "from-the-gateway"
-    assert answer.json["correlation_id"] == "from-the-gateway"
+def test_a_callers_correlation_id_in_our_format_is_kept(app):
+    ours = "0123456789abcdef0123456789abcdef"
+    answer = app.test_client().post("/things/a", headers={"X-Correlation-ID": ours})
+    assert answer.headers["X-Correlation-ID"] == ours
+    assert answer.json["correlation_id"] == ours
+
+
+@pytest.mark.parametrize(
+    "offered",
+    [
+        "from-the-gateway",
+        "x" * 8192,
+        "0123456789ABCDEF0123456789ABCDEF",
+        "0123456789abcdef0123456789abcdef0",
+        "0123456789abcdef0123456789abcde\u00e9",
+        "<script>alert(1)</script>",
+        '0123456789abcdef", "level": "CRITICAL',
+    ],
+)
+def test_a_correlation_id_not_in_our_format_is_replaced_by_a_new_one(app, offered):
+    answer = app.test_client().post("/things/a", headers={"X-Correlation-ID": offered})
+    used = answer.headers["X-Correlation-ID"]
+    assert used != offered and re.fullmatch(r"[0-9a-f]{32}", used)
+    assert answer.json["correlation_id"] == used
 
 
 def test_requests_are_counted_by_route_template_and_status(app):

@@ -20,6 +20,10 @@ def find_user_by_identifier(conn: Connection, identifier: str) -> dict | None:
     ).fetchone()
 
 
+def find_user_by_email(conn: Connection, email: str) -> dict | None:
+    return conn.execute(f"{_USER} WHERE lower(u.email) = lower(%s)", (email,)).fetchone()
+
+
 def find_user(conn: Connection, user_id: str) -> dict | None:
     return conn.execute(f"{_USER} WHERE u.id = %s", (user_id,)).fetchone()
 
@@ -78,6 +82,16 @@ def delete_user(conn: Connection, user_id: str) -> None:
 
 def find_org(conn: Connection, org_id: str) -> dict | None:
     return conn.execute("SELECT * FROM organisations WHERE id = %s", (org_id,)).fetchone()
+
+
+def active_admins_of_org_number(conn: Connection, org_number: str) -> list[dict]:
+    return conn.execute(
+        "SELECT o.name AS company, u.name, u.email FROM organisations o"
+        " JOIN memberships m ON m.org_id = o.id AND m.role = 'administrator'"
+        " JOIN users u ON u.id = m.user_id"
+        " WHERE o.org_number = %s AND u.password_hash IS NOT NULL AND u.disabled_at IS NULL",
+        (org_number,),
+    ).fetchall()
 
 
 def org_number_taken(conn: Connection, org_number: str) -> bool:

@@ -68,6 +68,36 @@ def password_changed_in_account(name: str, reset_link: str) -> Mail:
     )
 
 
+def invited_but_has_an_account(name: str, inviter: str, company: str, login_link: str) -> Mail:
+    """To the owner of an address that already has an account: the inviter is not told."""
+    return Mail(
+        f"{inviter} vill bjuda in dig till {company} i JIM Appar",
+        f"Hej {name}!\n\n{inviter} på {company} försökte bjuda in dig till JIM Appar, men du har "
+        "redan ett konto, och ett konto hör till en organisation. Vill du gå över till "
+        f"{company}, kontakta {inviter}. Ditt konto är oförändrat; logga in här:\n\n"
+        f"{login_link}" + SIGNATURE,
+    )
+
+
+def company_already_customer(name: str, company: str, org_number: str, email: str) -> Mail:
+    """To the administrators of an organisation someone tried to register again."""
+    return Mail(
+        f"Någon försökte registrera {company} i JIM Appar",
+        f"Hej {name}!\n\nNågon försökte registrera organisationsnumret {org_number} som ny kund "
+        f"med e-postadressen {email}. {company} är redan kund, så inget konto skapades. Är det en "
+        "kollega kan du bjuda in hen under Organisation." + SIGNATURE,
+    )
+
+
+def registration_not_completed(name: str, company: str) -> Mail:
+    """To the person who registered a company that already is a customer."""
+    return Mail(
+        "Registreringen i JIM Appar kunde inte slutföras",
+        f"Hej {name}!\n\nVi kunde inte registrera {company}: företaget har redan ett konto hos "
+        "oss. Be en administratör hos er att bjuda in dig under Organisation." + SIGNATURE,
+    )
+
+
 # What happened to the Fortnox connection, by token.attention_needed's `reason_code` where
 # there is a text for it, else by its `reason`.
 CONNECTION_PROBLEMS = {

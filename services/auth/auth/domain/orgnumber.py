@@ -4,7 +4,7 @@ import re
 
 from servicekit.luhn import luhn_valid
 
-_SHAPE = re.compile(r"^(\d{6})-?(\d{4})$")
+_SHAPE = re.compile(r"^([0-9]{6})-?([0-9]{4})$")  # \d would match any script's digits
 
 
 def normalise(raw: str) -> str | None:

@@ -7,6 +7,7 @@ key until its oldest counted failure is an hour old. With the account rule an at
 most 5 + 6 + 59 = 70 evaluated passwords per account per hour, under ASVS's 100.
 """
 
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,6 +26,31 @@ LOGIN_ADDRESS = Rule(free=20, max_delay=timedelta(seconds=60), hourly_cap=50)
 # Mails a person can trigger: a few per account, more per address; refused silently.
 RESET_ACCOUNT = Rule(free=3, max_delay=timedelta(0), hourly_cap=3)
 MAIL_ADDRESS = Rule(free=10, max_delay=timedelta(0), hourly_cap=10)
+# Mails one recipient can be sent by others' doing ("already registered", invitations, resets):
+# nobody can turn the platform into a mail cannon against one inbox.
+MAIL_RECIPIENT = Rule(free=5, max_delay=timedelta(0), hourly_cap=5)
+# Registrations are counted before the password is hashed (argon2id, 19 MiB each): per
+# client network, per e-mail address, and for the whole platform.
+REGISTER_NETWORK = Rule(free=10, max_delay=timedelta(0), hourly_cap=10)
+REGISTER_EMAIL = Rule(free=3, max_delay=timedelta(0), hourly_cap=3)
+REGISTER_ALL = Rule(free=300, max_delay=timedelta(0), hourly_cap=300)
+# Invitations an organisation, and one administrator, may send per hour.
+INVITE_ORG = Rule(free=30, max_delay=timedelta(0), hourly_cap=30)
+INVITE_ADMIN = Rule(free=15, max_delay=timedelta(0), hourly_cap=15)
+
+
+def client_network(address: str) -> str:
+    """The key of a client address: IPv4 as it is, IPv6 by its /64 (one subscriber's
+    allocation, every address of which one attacker may use)."""
+    try:
+        parsed = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
 
 
 def next_allowed(rule: Rule, events: list[datetime], now: datetime) -> datetime | None:

@@ -5,6 +5,7 @@ Organisation and account endpoints act for the person whose session token comes 
 organisation or user.
 """
 
+import ipaddress
 import uuid
 
 from flask import Blueprint, current_app, jsonify, request
@@ -14,7 +15,7 @@ from servicekit.web import error_response
 
 from auth import schemas
 from auth.bootstrap import AuthContext
-from auth.domain.errors import AuthError, Forbidden, NotFound, Throttled
+from auth.domain.errors import AuthError, Forbidden, InvalidInput, NotFound, Throttled
 from auth.handlers import account, organisation, recovery, sessions, signup
 
 SESSION_HEADER = openapi.SESSION_HEADER
@@ -62,6 +63,18 @@ def _body() -> dict:
     return {k: v if isinstance(v, str) else "" for k, v in body.items()}
 
 
+def _client_address(body: dict) -> str:
+    """The browser's address as the gateway saw it: an IP address (or none), since it keys the
+    throttles; anything else is refused."""
+    raw = body.get("client_address", "")
+    if raw:
+        try:
+            ipaddress.ip_address(raw)
+        except ValueError:
+            raise InvalidInput(fields={"client_address": "Not an IP address."}) from None
+    return raw
+
+
 def _actor() -> dict:
     return sessions.resolve_session(_ctx(), request.headers.get(SESSION_HEADER))
 
@@ -102,7 +115,7 @@ def build_blueprint(credentials: dict[str, str]) -> Blueprint:
         an e-mail address not yet verified is 403 `email_not_verified`."""
         body = _body()
         result = sessions.log_in(
-            _ctx(), body.get("identifier"), body.get("password"), body.get("client_address", "")
+            _ctx(), body.get("identifier"), body.get("password"), _client_address(body)
         )
         return jsonify(result)
 
@@ -159,7 +172,7 @@ def build_blueprint(credentials: dict[str, str]) -> Blueprint:
             request.headers.get(SESSION_HEADER),
             body.get("current_password", ""),
             body.get("new_password", ""),
-            body.get("client_address", ""),
+            _client_address(body),
         )
         return jsonify(result)
 
@@ -170,7 +183,7 @@ def build_blueprint(credentials: dict[str, str]) -> Blueprint:
     def request_reset():
         """Mail a password reset link when the account exists."""
         body = _body()
-        recovery.request_reset(_ctx(), body.get("identifier"), body.get("client_address", ""))
+        recovery.request_reset(_ctx(), body.get("identifier"), _client_address(body))
         return jsonify(status="accepted"), 202
 
     @bp.post("/password-resets/complete")
@@ -201,7 +214,7 @@ def build_blueprint(credentials: dict[str, str]) -> Blueprint:
     def register():
         """Register a new customer; a verification link is mailed."""
         body = _body()
-        signup.register(_ctx(), body, body.get("client_address", ""))
+        signup.register(_ctx(), body, _client_address(body))
         return jsonify(status="accepted"), 202
 
     @bp.post("/verifications")

@@ -10,9 +10,11 @@ from auth.adapters import mail, repository, store
 from auth.bootstrap import AuthContext
 from auth.domain import fields, mails
 from auth.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from auth.domain.throttle import INVITE_ADMIN, INVITE_ORG
 from auth.handlers import links
 from auth.handlers.recovery import set_new_password
 from auth.handlers.signup import publish_new_member
+from auth.handlers.throttling import may_mail, reserve
 
 log = logging.getLogger(__name__)
 ROLES = ("administrator", "user")
@@ -51,27 +53,45 @@ def apps(ctx: AuthContext, actor: dict, org_id: str) -> list[dict]:
 
 
 def invite(ctx: AuthContext, actor: dict, org_id: str, form: dict) -> dict:
+    """Invite a colleague. An address that already has an account in another organisation
+    gets the same answer (its owner a mail instead), so no administrator learns who is a
+    customer; invitations are limited per organisation and per administrator."""
     _admin_of(actor, org_id)
     name, name_error = fields.text(form.get("name"), "namn", fields.NAME_MAX)
     email, email_error = fields.email(form.get("email"))
     problems = {k: v for k, v in (("name", name_error), ("email", email_error)) if v}
     if problems:
         raise InvalidInput(fields=problems)
+    now = ctx.now()
     with transaction(ctx.pool) as conn:
-        if repository.email_taken(conn, email):
-            raise InvalidInput(
-                fields={"email": "Det finns redan ett konto med den e-postadressen."}
-            )
+        quotas = [(INVITE_ORG, f"invite-org:{org_id}")]
+        reserve(conn, quotas + [(INVITE_ADMIN, f"invite-admin:{actor['user_id']}")], now)
+        org = repository.find_org(conn, org_id)
+        existing = repository.find_user_by_email(conn, email)
+        if existing is not None and str(existing["org_id"]) == str(org_id):
+            raise InvalidInput(fields={"email": "Personen finns redan i er organisation."})
+        if existing is not None:
+            _tell_the_owner(ctx, conn, existing, actor["name"], org["name"], now)
+            return {"status": "invited"}
         user_id = repository.insert_user(conn, email=email, name=name, password_hash=None)
         repository.add_member(conn, org_id, user_id, "user")
         publish_new_member(conn, org_id, user_id, name, "user", "invitation")
         link = links.issue(ctx, conn, "invite", user_id)
-        org = repository.find_org(conn, org_id)
         hours = int(ctx.invite_ttl.total_seconds() // 3600)
-        message = mails.invitation(name, actor["name"], org["name"], link, hours)
-        mail.enqueue(conn, ctx.now(), email, message.subject, message.body)
+        if may_mail(conn, email, now):
+            message = mails.invitation(name, actor["name"], org["name"], link, hours)
+            mail.enqueue(conn, now, email, message.subject, message.body)
     log.info("member invited", extra={"org_id": org_id, "user_id": user_id})
-    return {"user_id": user_id}
+    return {"status": "invited"}
+
+
+def _tell_the_owner(ctx: AuthContext, conn, owner: dict, inviter: str, company: str, now) -> None:
+    if may_mail(conn, owner["email"], now):
+        message = mails.invited_but_has_an_account(
+            owner["name"], inviter, company, ctx.link("/logga-in")
+        )
+        mail.enqueue(conn, now, owner["email"], message.subject, message.body)
+    log.info("invitation of an address with an account", extra={"user_id": str(owner["id"])})
 
 
 def accept_invitation(ctx: AuthContext, token: str | None, password: str) -> None:

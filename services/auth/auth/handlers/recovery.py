@@ -11,7 +11,7 @@ from auth.domain import fields, mails, passwords
 from auth.domain.errors import InvalidInput
 from auth.domain.throttle import MAIL_ADDRESS, RESET_ACCOUNT
 from auth.handlers import links
-from auth.handlers.throttling import within_limits
+from auth.handlers.throttling import may_mail, within_limits
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,9 @@ def request_reset(ctx: AuthContext, identifier: str, client_address: str) -> Non
             log.info("reset request over the limit, no mail")
             return
         if user is None or user["disabled_at"] is not None or user["org_id"] is None:
+            return
+        if not may_mail(conn, user["email"], now):
+            log.info("reset mails to this recipient over the limit, no mail")
             return
         link = links.issue(ctx, conn, "reset", str(user["id"]))
         minutes = int(ctx.reset_ttl.total_seconds() // 60)

@@ -8,10 +8,16 @@ from servicekit.events.outbox import publish
 from auth.adapters import mail, repository
 from auth.bootstrap import AuthContext
 from auth.domain import fields, mails, orgnumber, passwords
-from auth.domain.errors import InvalidInput, Throttled
-from auth.domain.throttle import MAIL_ADDRESS
+from auth.domain.errors import InvalidInput
+from auth.domain.throttle import (
+    MAIL_ADDRESS,
+    REGISTER_ALL,
+    REGISTER_EMAIL,
+    REGISTER_NETWORK,
+    client_network,
+)
 from auth.handlers import links
-from auth.handlers.throttling import within_limits
+from auth.handlers.throttling import may_mail, reserve
 
 log = logging.getLogger(__name__)
 NEW_CUSTOMER_APPS = ["resultat-finans"]
@@ -49,28 +55,27 @@ def _validated(form: dict) -> dict:
 def register(ctx: AuthContext, form: dict, client_address: str) -> None:
     """Create the organisation and its first administrator, unverified, and mail the link.
 
-    An e-mail address that already has an account gets a mail saying so and the caller the
-    same answer as a new one, so the form does not reveal who has an account.
+    The caller gets the same answer whether or not the address has an account or the company
+    is a customer already; the owners are told by mail instead, so the form reveals neither.
+    An address only invited (never accepted) may still register: the invitation gives way.
     """
     clean = _validated(form)
-    password_hash = ctx.hasher.hash(clean["password"])
     now = ctx.now()
+    _count_registration(ctx, clean["email"], client_address, now)
+    password_hash = ctx.hasher.hash(clean["password"])
     with transaction(ctx.pool) as conn:
-        if not within_limits(conn, [(MAIL_ADDRESS, f"mail-address:{client_address}")], now):
-            raise Throttled(3600)
         if repository.org_number_taken(conn, clean["org_number"]):
-            raise InvalidInput(
-                fields={
-                    "org_number": "Företaget är redan kund hos oss. "
-                    "Be er administratör att bjuda in dig under Organisation."
-                }
-            )
-        if repository.email_taken(conn, clean["email"]):
-            existing = repository.find_user_by_identifier(conn, clean["email"])
-            message = mails.already_registered(
-                existing["name"], ctx.link("/logga-in"), ctx.link("/glomt-losenord")
-            )
-            mail.enqueue(conn, ctx.now(), existing["email"], message.subject, message.body)
+            _tell_the_company(ctx, conn, clean, now)
+            return
+        existing = repository.find_user_by_email(conn, clean["email"])
+        if existing is not None and _pending_invitee(existing):
+            _release_invitation(conn, existing)
+        elif existing is not None:
+            if may_mail(conn, existing["email"], now):
+                message = mails.already_registered(
+                    existing["name"], ctx.link("/logga-in"), ctx.link("/glomt-losenord")
+                )
+                mail.enqueue(conn, now, existing["email"], message.subject, message.body)
             return
         org = repository.insert_org(
             conn, name=clean["company_name"], org_number=clean["org_number"]
@@ -86,6 +91,52 @@ def register(ctx: AuthContext, form: dict, client_address: str) -> None:
         message = mails.verify_email(clean["name"], clean["company_name"], link)
         mail.enqueue(conn, ctx.now(), clean["email"], message.subject, message.body)
     log.info("customer registered", extra={"org_id": org["id"], "user_id": user_id})
+
+
+def _tell_the_company(ctx: AuthContext, conn, clean: dict, now) -> None:
+    """The organisation is a customer already: the caller gets the same answer as a new one,
+    its administrators and the person registering a mail (so the form reveals no customer)."""
+    admins = repository.active_admins_of_org_number(conn, clean["org_number"])
+    for admin in admins:
+        if may_mail(conn, admin["email"], now):
+            message = mails.company_already_customer(
+                admin["name"], admin["company"], clean["org_number"], clean["email"]
+            )
+            mail.enqueue(conn, now, admin["email"], message.subject, message.body)
+    if may_mail(conn, clean["email"], now):
+        message = mails.registration_not_completed(clean["name"], clean["company_name"])
+        mail.enqueue(conn, now, clean["email"], message.subject, message.body)
+
+
+def _pending_invitee(user: dict) -> bool:
+    """Invited, never accepted: the address is not theirs to keep from its owner."""
+    return user["password_hash"] is None and user["email_verified_at"] is None
+
+
+def _release_invitation(conn, invitee: dict) -> None:
+    """The invitee registers on their own: the open invitation (and its link) gives way."""
+    repository.delete_user(conn, invitee["id"])
+    if invitee["org_id"] is not None:
+        org_id = str(invitee["org_id"])
+        data = {"user_id": invitee["id"], "org_id": org_id, "change": "removed", "role": None}
+        publish(conn, "membership.changed", org_id, data)
+    log.info("open invitation given way to a registration", extra={"user_id": str(invitee["id"])})
+
+
+def _count_registration(ctx: AuthContext, email: str, client_address: str, now) -> None:
+    """Count the attempt, or refuse it with Throttled, before its password is hashed (argon2id
+    costs 19 MiB and tens of milliseconds: a flood must stop before it)."""
+    with transaction(ctx.pool) as conn:
+        reserve(
+            conn,
+            [
+                (REGISTER_NETWORK, f"register-network:{client_network(client_address)}"),
+                (REGISTER_EMAIL, f"register-email:{email.casefold()}"),
+                (REGISTER_ALL, "register-all"),
+                (MAIL_ADDRESS, f"mail-address:{client_address}"),
+            ],
+            now,
+        )
 
 
 def verify_email(ctx: AuthContext, token: str | None) -> dict:

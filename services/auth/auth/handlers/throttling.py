@@ -10,6 +10,7 @@ from auth.domain.errors import Throttled
 from auth.domain.throttle import (
     LOGIN_ACCOUNT,
     LOGIN_ADDRESS,
+    MAIL_RECIPIENT,
     WINDOW,
     Rule,
     next_allowed,
@@ -42,6 +43,11 @@ def within_limits(conn: Connection, checks: list[tuple[Rule, str]], now: datetim
     except Throttled:
         return False
     return True
+
+
+def may_mail(conn: Connection, recipient: str, now: datetime) -> bool:
+    """Whether one more mail that others can trigger may go to this recipient this hour."""
+    return within_limits(conn, [(MAIL_RECIPIENT, f"mail-recipient:{recipient.casefold()}")], now)
 
 
 @dataclass(frozen=True)

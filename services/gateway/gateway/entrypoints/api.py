@@ -10,6 +10,7 @@ from flask import Flask
 from servicekit import callers
 from servicekit.app import create_service_app
 from servicekit.http import internal_key
+from servicekit.hygiene import allow_newlines
 
 from gateway import config as service_config
 from gateway import portal
@@ -34,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     install_admin_port(app, config["GATEWAY_ADMIN_PORT"])
     install_security(app)
     install_error_pages(app)
+    allow_newlines(app, "error_description")  # Fortnox's words on the callback, as they came
     app.register_blueprint(portal.build_blueprint())
     for build in APP_BLUEPRINTS:
         app.register_blueprint(build())

@@ -31,7 +31,9 @@ def invite():
     try:
         auth_client().invite(user.session_token, user.org_id, form["name"], form["email"])
     except ServiceRefused as refused:
-        return _organisation_page(form, refused.fields, refused.status)
+        # A refusal without fields (the invitation quota) is said next to the address.
+        fields = refused.fields or {"email": refused.message}
+        return _organisation_page(form, fields, refused.status)
     flash(f"En inbjudan har skickats till {form['email'].strip()}.")
     return redirect(url_for("portal.organisation"))
 

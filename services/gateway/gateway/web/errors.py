@@ -2,6 +2,7 @@
 
 from flask import Flask, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from servicekit.hygiene import InputRefused
 from servicekit.outage import UNAVAILABLE_ERRORS, unavailable_dependency
 from servicekit.web import error_response, note_unavailable, unavailable_response, with_retry_after
 from werkzeug.exceptions import HTTPException
@@ -17,6 +18,10 @@ TEXTS = {
     500: ("Något gick fel", "Ett fel uppstod hos oss. Försök igen om en stund."),
     503: ("Tjänsten svarar inte", "Tjänsten är tillfälligt otillgänglig. Försök igen om en stund."),
 }
+UNUSABLE_CHARACTERS = (
+    "Det du skickade innehöll tecken som inte går att använda, till exempel osynliga styrtecken. "
+    "Gå tillbaka, rätta uppgifterna och försök igen."
+)
 
 
 def error_page(status: int, message: str | None = None, action: tuple[str, str] | None = None):
@@ -36,6 +41,12 @@ def install_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(_exc):
         return error_page(400, "Sidan hade gått ut. Ladda om sidan och försök igen.")
+
+    @app.errorhandler(InputRefused)
+    def _refused(exc: InputRefused):
+        if _wants_json():
+            return error_response(exc.status, exc.code, exc.message, exc.fields)
+        return error_page(400, UNUSABLE_CHARACTERS)
 
     def _unavailable(exc: Exception):
         dependency = unavailable_dependency(exc)

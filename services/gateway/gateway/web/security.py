@@ -1,5 +1,6 @@
 """CSRF on every state-changing request, security headers on every response, client address."""
 
+import ipaddress
 from urllib.parse import urlparse
 
 from flask import Flask, g, request
@@ -64,5 +65,11 @@ def install_security(app: Flask) -> None:
 
 
 def client_address() -> str:
-    """The browser's address: the peer, or X-Forwarded-For only through trusted proxies."""
-    return request.remote_addr or ""
+    """The browser's address: the peer, or X-Forwarded-For only through trusted proxies; a
+    forwarded value that is no IP address is not passed on."""
+    address = request.remote_addr or ""
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    return address

@@ -8,8 +8,10 @@ An app's blueprint uses it like this::
         user = current_user()   # user_id, name, org_id, org_name, role, is_admin
 """
 
+import re
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, request, url_for
 from servicekit.http import ServiceRefused
@@ -91,8 +93,21 @@ def current_user() -> CurrentUser | None:
     return g.current_user
 
 
+# Browsers drop tab, CR and LF from a Location and read a backslash as a slash; a header may not
+# carry CR or LF at all. A `next` with any of them (or other control characters or spaces) is not
+# judged but refused, so what is judged is what the browser would follow.
+_NOT_IN_NEXT = re.compile(r"[\x00-\x20\x7f-\x9f\\\u2028\u2029]")
+
+
 def _safe_next(path: str) -> str | None:
-    return path if path.startswith("/") and not path.startswith("//") and "\\" not in path else None
+    """`path` when it is an absolute path on this site, else None."""
+    if not path.startswith("/") or path.startswith("//") or _NOT_IN_NEXT.search(path):
+        return None
+    parts = urlsplit(path)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    segments = parts.path.split("/")
+    return None if "." in segments or ".." in segments else path
 
 
 def login_required(view):

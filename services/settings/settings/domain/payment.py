@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from settings.domain import banks
-from settings.domain.checksums import luhn_check_digit, luhn_valid, mod11_valid
+from settings.domain.checksums import ascii_digits, luhn_check_digit, luhn_valid, mod11_valid
 
 BANKGIRO, PLUSGIRO, BANK_ACCOUNT = "bankgiro", "plusgiro", "bank_account"
 METHODS = (BANKGIRO, PLUSGIRO, BANK_ACCOUNT)
@@ -70,9 +70,10 @@ def _digits(raw: str | None, field: str, what: str, errors: dict) -> str | None:
     if not text:
         errors[field] = [f"Ange {what}."]
         return None
-    if not text.isdigit():
+    if not ascii_digits(text):
         errors[field] = [
-            f"{what[0].upper()}{what[1:]} får bara innehålla siffror, mellanslag och bindestreck."
+            f"{what[0].upper()}{what[1:]} får bara innehålla siffrorna 0–9, mellanslag och "
+            "bindestreck."
         ]
         return None
     return text

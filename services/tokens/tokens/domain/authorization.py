@@ -70,7 +70,8 @@ def judge(
         return STATE_REUSED
     if pending.expires_at <= now:
         return STATE_EXPIRED
-    same_user = hmac.compare_digest(pending.user_id, user_id)
+    # compare_digest takes str only when it is ASCII: compare the bytes of any text.
+    same_user = hmac.compare_digest(pending.user_id.encode(), user_id.encode())
     if not same_user or not hmac.compare_digest(pending.session_hash, digest(session_ref)):
         return STATE_INVALID
     return None

@@ -42,7 +42,8 @@ _MAP: dict[tuple[str, str | None], tuple[str, str | None]] = {
     ("connect", None): (FAILED, "link_invalid"),  # state_missing, _invalid, _expired, _reused
 }
 _CODES = {code for codes in answers.REASONS.values() for code in codes}
-CAUSES = tuple(sorted({cause for _, cause in _MAP.values() if cause} | _CODES))
+# A check of an organisation without a connection is recorded with the reason "not_connected".
+CAUSES = tuple(sorted({cause for _, cause in _MAP.values() if cause} | _CODES | {"not_connected"}))
 # The actions whose entries can be shown: the trail is read for these only.
 SHOWN_ACTIONS = tuple(sorted({action for action, _ in _MAP}))
 

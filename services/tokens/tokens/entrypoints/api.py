@@ -13,6 +13,7 @@ from flask import Blueprint, Flask, current_app, request
 from servicekit import assertions, callers, openapi
 from servicekit import config as env
 from servicekit.app import create_service_app_from_config, pool_of
+from servicekit.hygiene import allow_newlines
 from servicekit.web import error_response, on_scrape, valid_org_id
 
 from tokens import config as service_config
@@ -68,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["tokens"] = bootstrap(config, pool_of(app))
     on_scrape(app, lambda: observe_connections(pool_of(app)))
     app.register_blueprint(_internal_api(credentials))
+    allow_newlines(app, "error_description")  # Fortnox's words, passed on as they came
     _register_errors(app)
     openapi.serve(app, title="Resultat Finans tokens service", description=DESCRIPTION)
     return app

@@ -31,6 +31,7 @@ HISTORY_CAUSES = {
     "exchange_failed": "Fortnox svarade inte som väntat när den nya token skulle skapas",
     "company_mismatch": "inloggningen hos Fortnox gällde ett annat företag",
     "link_invalid": "svaret från Fortnox kunde inte kopplas till inloggningen",
+    "not_connected": "det finns ingen koppling till Fortnox",
     # the tokens service's reason codes (the one table of Fortnox's answers)
     "rate_limited": "Fortnox bad oss vänta en stund; vi försöker igen automatiskt",
     "unavailable": "Fortnox svarade inte just då; vi försöker igen automatiskt",

@@ -1,0 +1,65 @@
+"""Schemathesis against a service's own /openapi.json, in-process: generated requests, valid
+and invalid, each answered without a 5xx and as the document says (status, content type,
+body schema). For tests only; bounded for a small machine (examples per operation and mode).
+
+A test reads `assert fuzzing.problems(app, {INTERNAL_KEY_HEADER: key}) == []`.
+(Schemathesis's pytest plugin is not used: its lazy fixture loader does not run on pytest 9.)
+"""
+
+from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from schemathesis import check, openapi
+from schemathesis.generation.modes import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from servicekit.openapi import DOCUMENT_PATH
+
+
+@check
+def no_5xx_but_a_dependency_down(ctx, response, case) -> None:
+    """A 500 is always a bug; a 503 says a service this one needs is down (the document says
+    which operations can answer it, status_code_conformance holds them to that)."""
+    if response.status_code >= 500 and response.status_code != 503:
+        raise AssertionError(f"{response.status_code}: {response.text[:500]}")
+
+
+CHECKS = [
+    no_5xx_but_a_dependency_down,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+MAX_EXAMPLES = 8
+
+
+def problems(app: Flask, headers: dict[str, str], max_examples: int = MAX_EXAMPLES) -> list[str]:
+    """One sentence per operation and mode whose generated requests broke a check."""
+    found = []
+    for result in openapi.from_wsgi(DOCUMENT_PATH, app).get_all_operations():
+        operation = result.ok()
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            try:
+                _fuzz(operation, mode, headers, max_examples)
+            except Exception as failure:  # noqa: BLE001 - the report is the point
+                found.append(f"{operation.method.upper()} {operation.path} ({mode}): {failure}")
+    return found
+
+
+def _fuzz(operation, mode: GenerationMode, headers: dict[str, str], max_examples: int) -> None:
+    @settings(
+        max_examples=max_examples,
+        derandomize=True,  # the same examples every run: a failure is reproducible, never flaky
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def run(case):
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    run()

@@ -1,0 +1,103 @@
+"""Hostile input to the tokens service's real routes: refused with 400 in the error shape (the
+platform's input rule) or answered as an outcome, never a 500; no state is used up, nothing
+is stored."""
+
+import uuid
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from servicekit.testing import caller_headers
+from tokens.entrypoints.api import create_app
+
+
+@pytest.fixture(scope="module")
+def client(tokens_config):
+    app = create_app(tokens_config)
+    yield app.test_client()
+    app.extensions["db_pool"].close()
+
+
+@pytest.fixture
+def headers() -> dict:
+    return caller_headers("gateway")
+
+
+@pytest.fixture
+def pending(client, headers) -> dict:
+    """A started "Ny Token": its state, and the user and session it belongs to."""
+    org_id, user = str(uuid.uuid4()), {"user_id": str(uuid.uuid4()), "session_ref": "session-1"}
+    started = client.post(
+        f"/internal/organisations/{org_id}/fortnox/connect", json=user, headers=headers
+    )
+    assert started.status_code == 201, started.get_json()
+    state = parse_qs(urlsplit(started.get_json()["authorize_url"]).query)["state"][0]
+    return {"state": state, **user}
+
+
+def state_row(raw, state_user: str) -> list[dict]:
+    return raw.execute(
+        "SELECT used_at FROM oauth_states WHERE user_id = %s", (state_user,)
+    ).fetchall()
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"error": "access_denied\x00"},
+        {"error_description": "nej\x00"},
+        {"user_id": "user\x00"},
+        {"session_ref": "session\x00-1"},
+        {"state": "\ud800x"},
+        {"code": "\ud800"},
+        {"user_id": "\udfff"},
+    ],
+)
+def test_broken_text_in_the_callback_is_refused_and_the_state_is_not_used(
+    client, headers, pending, raw, broken
+):
+    body = {**pending, "code": "never-sent"} | broken
+    response = client.post("/internal/fortnox/callback", json=body, headers=headers)
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json()["error"]["code"] == "malformed_input"
+    assert set(response.get_json()["error"]["fields"]) == set(broken)
+    assert [row["used_at"] for row in state_row(raw, pending["user_id"])] == [None]
+
+
+def test_fortnox_words_may_carry_line_breaks_but_no_other_control_characters(
+    client, headers, pending
+):
+    body = {**pending, "error": "access_denied", "error_description": "Nej.\r\nAvbrutet\tnu"}
+    response = client.post("/internal/fortnox/callback", json=body, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["outcome"] == "refused"
+
+
+def test_a_non_ascii_user_id_in_the_callback_is_answered_as_a_wrong_user(client, headers, pending):
+    body = {**pending, "code": "never-sent", "user_id": "åsa-ö"}
+    response = client.post("/internal/fortnox/callback", json=body, headers=headers)
+    assert response.status_code < 500, response.get_json()
+    assert response.get_json()["outcome"] == "state_invalid"
+
+
+@pytest.mark.parametrize("user_id", ["user\x00", "\ud800"])
+def test_broken_text_in_the_user_starting_a_connection_is_refused(client, headers, user_id):
+    org_id = str(uuid.uuid4())
+    response = client.post(
+        f"/internal/organisations/{org_id}/fortnox/connect",
+        json={"user_id": user_id, "session_ref": "s"},
+        headers=headers,
+    )
+    assert response.status_code == 400
+    assert set(response.get_json()["error"]["fields"]) == {"user_id"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/internal/fortnox/callback", f"/internal/organisations/{uuid.uuid4()}/fortnox/connect"],
+)
+def test_json_nested_2000_deep_is_refused(client, headers, path):
+    response = client.post(
+        path, data="[" * 2000 + "]" * 2000, content_type="application/json", headers=headers
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "malformed_input"

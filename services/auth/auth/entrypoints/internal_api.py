@@ -260,11 +260,11 @@ def build_blueprint(credentials: dict[str, str]) -> Blueprint:
     )
     def invite(org_id: str):
         """Invite a colleague (administrators only)."""
-        actor, org_id = _actor(), _uuid(org_id)
-        result = organisation.invite(_ctx(), actor, org_id, _body())
-        security_event(
-            "member_invited", actor=actor["user_id"], target=result["user_id"], org_id=org_id
-        )
+        actor, org_id, form = _actor(), _uuid(org_id), _body()
+        result = organisation.invite(_ctx(), actor, org_id, form)
+        # the invited address: the answer no longer says whether it had an account
+        target = form.get("email", "")[:254]
+        security_event("member_invited", actor=actor["user_id"], target=target, org_id=org_id)
         return jsonify(result), 201
 
     @bp.delete("/orgs/<org_id>/members/<user_id>")

@@ -6,7 +6,7 @@ import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from servicekit.testing import caller_headers
+from servicekit.testing import assertion_headers, caller_headers
 from tokens.entrypoints.api import create_app
 
 
@@ -22,16 +22,31 @@ def headers() -> dict:
     return caller_headers("gateway")
 
 
+def vouched(action: str, org_id: str, user_id: str) -> dict:
+    """As the gateway calls: its credential and auth's word for the person in session-1."""
+    return caller_headers("gateway") | assertion_headers(
+        action, org_id, user_id, session="session-1"
+    )
+
+
 @pytest.fixture
-def pending(client, headers) -> dict:
-    """A started "Ny Token": its state, and the user and session it belongs to."""
-    org_id, user = str(uuid.uuid4()), {"user_id": str(uuid.uuid4()), "session_ref": "session-1"}
+def pending(client) -> dict:
+    """A started "Ny Token": its state, and the user it belongs to."""
+    org_id, user_id = str(uuid.uuid4()), str(uuid.uuid4())
     started = client.post(
-        f"/internal/organisations/{org_id}/fortnox/connect", json=user, headers=headers
+        f"/internal/organisations/{org_id}/fortnox/connect",
+        json={},
+        headers=vouched("fortnox.connect", org_id, user_id),
     )
     assert started.status_code == 201, started.get_json()
     state = parse_qs(urlsplit(started.get_json()["authorize_url"]).query)["state"][0]
-    return {"state": state, **user}
+    return {"state": state, "org_id": org_id, "user_id": user_id}
+
+
+def callback(client, pending: dict, body: dict, user_id: str | None = None):
+    """Fortnox's answer brought back by the person `pending` started with (or `user_id`)."""
+    who = vouched("fortnox.callback", pending["org_id"], user_id or pending["user_id"])
+    return client.post("/internal/fortnox/callback", json=body, headers=who)
 
 
 def state_row(raw, state_user: str) -> list[dict]:
@@ -53,28 +68,27 @@ def state_row(raw, state_user: str) -> list[dict]:
     ],
 )
 def test_broken_text_in_the_callback_is_refused_and_the_state_is_not_used(
-    client, headers, pending, raw, broken
+    client, pending, raw, broken
 ):
-    body = {**pending, "code": "never-sent"} | broken
-    response = client.post("/internal/fortnox/callback", json=body, headers=headers)
+    body = {"state": pending["state"], "code": "never-sent"} | broken
+    response = callback(client, pending, body)
     assert response.status_code == 400, response.get_json()
     assert response.get_json()["error"]["code"] == "malformed_input"
     assert set(response.get_json()["error"]["fields"]) == set(broken)
     assert [row["used_at"] for row in state_row(raw, pending["user_id"])] == [None]
 
 
-def test_fortnox_words_may_carry_line_breaks_but_no_other_control_characters(
-    client, headers, pending
-):
-    body = {**pending, "error": "access_denied", "error_description": "Nej.\r\nAvbrutet\tnu"}
-    response = client.post("/internal/fortnox/callback", json=body, headers=headers)
+def test_fortnox_words_may_carry_line_breaks_but_no_other_control_characters(client, pending):
+    body = {"state": pending["state"], "error": "access_denied"}
+    body["error_description"] = "Nej.\r\nAvbrutet\tnu"
+    response = callback(client, pending, body)
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["outcome"] == "refused"
 
 
-def test_a_non_ascii_user_id_in_the_callback_is_answered_as_a_wrong_user(client, headers, pending):
-    body = {**pending, "code": "never-sent", "user_id": "åsa-ö"}
-    response = client.post("/internal/fortnox/callback", json=body, headers=headers)
+def test_a_non_ascii_user_id_in_the_callback_is_answered_as_a_wrong_user(client, pending):
+    body = {"state": pending["state"], "code": "never-sent"}
+    response = callback(client, pending, body, user_id="åsa-ö")
     assert response.status_code < 500, response.get_json()
     assert response.get_json()["outcome"] == "state_invalid"
 

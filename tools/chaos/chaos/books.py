@@ -1,0 +1,63 @@
+"""What the ledger reads besides the answers: a tap on the exchange (what the relays really
+published) and a log of the settings consumer's committed applications (what it really applied)."""
+
+import pika
+import psycopg
+from servicekit.broker import declare_exchange
+
+TAP = "chaos.tap"
+
+# Every committed inbox row, with its transaction: an event applied in two transactions shows
+# up twice here even if a later bug let it through the inbox's key.
+APPLIED_LOG = """
+CREATE TABLE IF NOT EXISTS chaos_applied (
+    event_id uuid, event_type text, txid bigint NOT NULL DEFAULT txid_current());
+CREATE OR REPLACE FUNCTION chaos_applied() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+    INSERT INTO chaos_applied (event_id, event_type) VALUES (NEW.event_id, NEW.event_type);
+    RETURN NULL; END $$;
+DROP TRIGGER IF EXISTS chaos_applied ON inbox;
+CREATE TRIGGER chaos_applied AFTER INSERT ON inbox FOR EACH ROW EXECUTE FUNCTION chaos_applied();
+"""
+
+
+def open_tap(amqp_url: str, exchange: str) -> None:
+    """A durable queue bound to every event of the exchange, declared before any relay runs."""
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        channel = connection.channel()
+        declare_exchange(channel, exchange, keep_unrouted=True)  # as the relays declare it
+        channel.queue_declare(TAP, durable=True)
+        channel.queue_bind(TAP, exchange, routing_key="#")
+    finally:
+        connection.close()
+
+
+def drain_tap(amqp_url: str) -> list[str]:
+    """The message id of every message the tap holds, duplicates included."""
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    seen = []
+    try:
+        channel = connection.channel()
+        while True:
+            method, properties, _body = channel.basic_get(TAP, auto_ack=True)
+            if method is None:
+                return seen
+            seen.append(properties.message_id)
+    finally:
+        connection.close()
+
+
+def consumers_on(amqp_url: str, queue: str) -> int:
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        return connection.channel().queue_declare(queue, passive=True).method.consumer_count
+    except pika.exceptions.ChannelClosedByBroker:
+        return 0
+    finally:
+        if connection.is_open:
+            connection.close()
+
+
+def log_applications(settings_url: str) -> None:
+    with psycopg.connect(settings_url, autocommit=True) as conn:
+        conn.execute(APPLIED_LOG)

@@ -1,5 +1,5 @@
 # The two commands of README.md: `make run` starts the whole platform, `make test` runs every test.
-.PHONY: run test venv migrate lint bench chaos
+.PHONY: run test venv migrate lint bench reset chaos
 
 run: venv
 	deploy/run.sh
@@ -9,6 +9,10 @@ test: venv
 
 venv:
 	deploy/bootstrap.sh
+
+# Drops the local run's databases and var/ after a typed confirmation (YES=1: without asking).
+reset: venv
+	deploy/reset.sh $(if $(YES),--yes)
 
 migrate: venv
 	deploy/manage.sh migrate

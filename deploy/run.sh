@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make run`: install, migrate, load demo data, start everything under honcho; Ctrl-C stops all.
+# `make run`: install, migrate, load demo data, start everything under supervisord
+# (deploy/supervise.py), which restarts a process that exits; Ctrl-C stops all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/bootstrap.sh
@@ -9,7 +10,10 @@ deploy/services-up.sh
 deploy/manage.sh migrate
 deploy/manage.sh seed-demo
 rm -rf "$RF_VAR_DIR/metrics"
-mkdir -p "$RF_VAR_DIR"/metrics/{sandbox,auth,tokens,settings,gateway} "$RF_VAR_DIR/mail"
+mkdir -p "$RF_VAR_DIR"/metrics/{sandbox,auth,tokens,settings,gateway}
+# The mail sink's Maildir, all three folders: aiosmtpd makes them only when mail/ is missing, so a
+# bare mail/ (as earlier runs left it) would fail every delivery.
+mkdir -p "$RF_VAR_DIR"/mail/{new,cur,tmp}
 (
   for _ in $(seq 1 120); do
     if curl -fs "$GATEWAY_URL/healthz" >/dev/null 2>&1; then
@@ -30,11 +34,4 @@ BANNER
   done
   echo "The gateway did not answer within 120 s; see the log lines above." >&2
 ) &
-# Copies of each worker process: <NAME>_REPLICAS (tokens-refresher -> TOKENS_REFRESHER_REPLICAS).
-concurrency=()
-while IFS=: read -r name _; do
-  [[ $name =~ ^[a-z][a-z0-9-]*$ ]] || continue
-  replicas_var="$(tr 'a-z-' 'A-Z_' <<<"$name")_REPLICAS"
-  if [ -n "${!replicas_var:-}" ]; then concurrency+=("$name=${!replicas_var}"); fi
-done < deploy/Procfile
-exec .venv/bin/honcho -f deploy/Procfile -d . start ${concurrency[@]+-c "$(IFS=,; echo "${concurrency[*]}")"}
+exec .venv/bin/python deploy/supervise.py

@@ -26,6 +26,9 @@ import pytest
 import requests
 from servicekit.mailsink import MailSink, free_port
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/localrun.py, beside this file
+from localrun import local_run_env  # noqa: E402,F401  (the fixture of tests driving `make run`)
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 DEMO_PASSWORD = "demo-resultat-finans"

@@ -130,7 +130,7 @@ VARIABLES = [
     ),
     Variable("LOG_LEVEL", "INFO", "log level of every process"),
     # Scaling: gunicorn workers per web process; copies of each worker process, which
-    # deploy/run.sh hands to honcho (`-c name=N`) and Compose to deploy.replicas. Kubernetes
+    # deploy/supervise.py hands to supervisord (numprocs) and Compose to deploy.replicas. Kubernetes
     # scales both by its autoscalers instead (deploy/k8s).
     *(
         Variable(f"{name}_WEB_WORKERS", "2", f"gunicorn workers in each {name.lower()} web process")

@@ -47,6 +47,20 @@ def test_seed_demo_without_the_sandbox_file_fails_clearly(run, tmp_path, make_da
     assert result.exit_code == 1 and "demo-legacy-token is missing" in result.output
 
 
+def test_seed_demo_over_tokens_sealed_under_other_keys_names_both_ways_out(
+    run, tmp_path, make_database, fortnox_sandbox
+):
+    env = {"RF_VAR_DIR": str(tmp_path), "TOKENS_DATABASE_URL": make_database(prefix="t_sealed")}
+    (tmp_path / "demo-legacy-token").write_text(fortnox_sandbox.create_tenant().legacy_token)
+    assert run("seed-demo", env=env).exit_code == 0
+    other_key = "k9:" + base64.b64encode(secrets.token_bytes(32)).decode()
+    result = run("seed-demo", env=env | {"TOKENS_ENCRYPTION_KEYS": other_key})
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "do not open with TOKENS_ENCRYPTION_KEYS" in result.output
+    assert f"{tmp_path}/secrets.env" in result.output and "`make reset`" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_import_show_refresh_and_bad_input(run, fortnox_sandbox, connect_org):
     tenant = fortnox_sandbox.create_tenant()
     org_id = str(uuid.uuid4())

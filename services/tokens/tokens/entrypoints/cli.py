@@ -21,6 +21,13 @@ from tokens.handlers import imports, lifecycle, renewal
 
 DEMO_ORG_ID = "00000000-0000-4000-8000-000000900232"
 DEMO_COMPANY = Company("Jlmdata AB", "559192-5788", "900232")
+SEALED_DEMO = """\
+the demo organisation's stored Fortnox tokens do not open with TOKENS_ENCRYPTION_KEYS of
+{secrets}: the databases were filled by a local run with other secrets (an earlier checkout on
+this machine, or a run before {var_dir} was deleted). Two ways out:
+  - bring back the secrets.env that opens them, as {secrets}, and run `make run` again; or
+  - run `make reset`, which drops the local run's databases and {var_dir} (after you confirm),
+    then `make run` starts over with fresh demo data."""
 
 
 @click.group()
@@ -35,8 +42,14 @@ cli.add_command(migrate_command("tokens", service_config.load, MIGRATIONS))
 def seed_demo() -> None:
     """Import the sandbox's demo legacy token as Jlmdata AB's connection (once)."""
     config, svc = services()
-    token_file = Path(config["VAR_DIR"]) / "demo-legacy-token"
-    if svc.store.peek(DEMO_ORG_ID) is not None:
+    var_dir = Path(config["VAR_DIR"])
+    token_file = var_dir / "demo-legacy-token"
+    try:
+        existing = svc.store.peek(DEMO_ORG_ID)
+    except KeyringError:
+        message = SEALED_DEMO.format(secrets=var_dir / "secrets.env", var_dir=var_dir)
+        raise click.ClickException(message) from None
+    if existing is not None:
         click.echo("tokens: the demo organisation is already connected; nothing to do")
         return
     if not token_file.is_file():

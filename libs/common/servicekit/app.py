@@ -1,13 +1,53 @@
-"""The common start of every service's create_app(): logs, migrations, pool, platform routes."""
+"""The common start of every service's create_app(): logs, migrations, pool, platform routes.
 
+Nothing here needs PostgreSQL to answer: a web process started while it is down boots, answers
+/healthz, and 503 (with /readyz naming what it waits for) until the database is back."""
+
+import threading
 from pathlib import Path
 
-from flask import Flask
+import psycopg
+from flask import Flask, request
 
 from servicekit import broker, db
 from servicekit.logs import setup_logging
-from servicekit.migrate import migrate
-from servicekit.web import install_platform
+from servicekit.migrate import migrate, migrate_patiently
+from servicekit.outage import POSTGRESQL, RABBITMQ, DependencyUnavailable, Outage
+from servicekit.web import install_platform, outage_of
+
+_ALWAYS_ANSWERED = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
+class _Schema:
+    """The service's migrations: applied now, or, when PostgreSQL is down at start, by a
+    background thread as soon as it answers; until then every request but the platform's own
+    answers 503."""
+
+    def __init__(self, url: str, directory: Path, outage: Outage):
+        self.applied = threading.Event()
+        try:
+            migrate(url, directory)
+            self.applied.set()
+        except psycopg.OperationalError as exc:
+            outage.down(POSTGRESQL, exc)
+            threading.Thread(
+                target=self._apply_when_reachable,
+                args=(url, directory, outage),
+                name="migrations",
+                daemon=True,
+            ).start()
+
+    def _apply_when_reachable(self, url: str, directory: Path, outage: Outage) -> None:
+        migrate_patiently(url, directory, outage)
+        self.applied.set()
+
+    def check(self) -> None:
+        if not self.applied.is_set():
+            raise DependencyUnavailable(POSTGRESQL, "migrations not applied yet")
+
+    def guard(self) -> None:
+        if request.path not in _ALWAYS_ANSWERED:
+            self.check()
 
 
 def create_service_app(
@@ -21,15 +61,24 @@ def create_service_app(
 ) -> Flask:
     setup_logging(service, log_level)
     app = Flask(service)
+    outage = outage_of(app)
     checks = {}
     if database_url:
-        if migrations is not None:
-            migrate(database_url, migrations)
-        pool = db.open_pool(database_url, max_size=pool_size, name=service)
+        pool = db.open_pool(
+            database_url,
+            max_size=pool_size,
+            name=service,
+            on_connect=lambda _conn: outage.up(POSTGRESQL),
+        )
         app.extensions["db_pool"] = pool
-        checks["database"] = lambda: db.ping(pool)
+        checks[POSTGRESQL] = lambda: db.ping(pool)
+        if migrations is not None:
+            schema = _Schema(database_url, migrations, outage)
+            if not schema.applied.is_set():
+                checks["migrations"] = schema.check
+                app.before_request(schema.guard)
     if amqp_url:
-        checks["broker"] = lambda: broker.ping(amqp_url)
+        checks[RABBITMQ] = lambda: broker.ping(amqp_url)
     install_platform(app, service, checks)
     return app
 

@@ -1,6 +1,6 @@
 """PostgreSQL access: one psycopg_pool per process, opened after gunicorn forks."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import psycopg
@@ -9,8 +9,26 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+# How long a request waits for a connection before it is refused (PoolTimeout, a 503): long
+# enough to ride out a PostgreSQL restart, far inside gunicorn's and the callers' timeouts.
+CONNECTION_WAIT_SECONDS = 3.0
+# psycopg_pool retries a lost connection with doubling pauses until this gives up; a new request
+# then starts a fresh attempt at once. Kept small, so the pool never sleeps long after
+# PostgreSQL is back.
+RECONNECT_GIVE_UP_SECONDS = 2.0
 
-def open_pool(url: str, *, min_size: int = 1, max_size: int = 10, name: str = "") -> ConnectionPool:
+
+def open_pool(
+    url: str,
+    *,
+    min_size: int = 1,
+    max_size: int = 10,
+    name: str = "",
+    on_connect: Callable[[psycopg.Connection], None] | None = None,
+) -> ConnectionPool:
+    """A pool that opens without waiting for PostgreSQL (a process starts while it is down) and
+    checks each connection before handing it out (one left dead by a restart is replaced).
+    `on_connect` is called with each new connection: PostgreSQL answers again."""
     pool = ConnectionPool(
         url,
         min_size=min_size,
@@ -18,8 +36,12 @@ def open_pool(url: str, *, min_size: int = 1, max_size: int = 10, name: str = ""
         kwargs={"row_factory": dict_row},
         name=name or None,
         open=False,
+        check=ConnectionPool.check_connection,
+        timeout=CONNECTION_WAIT_SECONDS,
+        reconnect_timeout=RECONNECT_GIVE_UP_SECONDS,
+        configure=on_connect,
     )
-    pool.open(wait=True, timeout=30)
+    pool.open(wait=False)
     return pool
 
 

@@ -43,5 +43,6 @@ def setup_logging(service: str, level: str = "INFO", stream=None) -> None:
     root.handlers = [handler]
     root.setLevel(level)
     logging.getLogger("pika").setLevel(logging.WARNING)
-    # psycopg_pool logs three INFO lines per checkout: noise, and a JSON log write per query.
-    logging.getLogger("psycopg.pool").setLevel(logging.WARNING)
+    # psycopg_pool logs three INFO lines per checkout (noise, and a JSON log write per query)
+    # and a WARNING per failed reconnect attempt: an outage is logged once (servicekit.outage).
+    logging.getLogger("psycopg.pool").setLevel(logging.ERROR)

@@ -18,13 +18,19 @@ def free_port() -> int:
 
 
 class MailSink:
-    def __init__(self) -> None:
+    """`port`: a given one, e.g. to bring a stopped sink back where its clients look for it."""
+
+    def __init__(self, port: int | None = None) -> None:
         self.messages: list[EmailMessage] = []
+        # An SMTP reply such as "451 Try again later": the sink then refuses every mail with it.
+        self.refuse_with: str | None = None
         self._changed = threading.Condition()
-        self.port = free_port()
+        self.port = port or free_port()
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        if self.refuse_with:
+            return self.refuse_with
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self._changed:
             self.messages.append(message)

@@ -6,6 +6,7 @@ wait and then find nothing left to do.
 
 import logging
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,8 @@ import click
 import psycopg
 
 from servicekit.db import ensure_database
+from servicekit.events.backoff import Backoff
+from servicekit.outage import POSTGRESQL, Outage
 
 log = logging.getLogger(__name__)
 _LOCK_ID = 727_201_001
@@ -54,6 +57,24 @@ def migrate(url: str, directory: Path) -> list[str]:
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_ID,))
     return applied_now
+
+
+def migrate_patiently(
+    url: str, directory: Path, outage: Outage, stop: threading.Event | None = None
+) -> list[str] | None:
+    """migrate(), retried with backoff while PostgreSQL is down (logged once, by `outage`);
+    None when `stop` was set first."""
+    backoff, stop = Backoff(), stop or threading.Event()
+    while not stop.is_set():
+        try:
+            applied = migrate(url, directory)
+        except psycopg.OperationalError as exc:
+            outage.down(POSTGRESQL, exc)
+            backoff.wait(stop)
+        else:
+            outage.up(POSTGRESQL)
+            return applied
+    return None
 
 
 def _apply(conn: psycopg.Connection, component: str, directory: Path) -> list[str]:

@@ -155,3 +155,29 @@ def smtp_sink():
     sink = MailSink().start()
     yield sink
     sink.stop()
+
+
+@pytest.fixture
+def own_postgres():
+    """A PostgreSQL cluster of this test's own, running (servicekit.own_servers.OwnPostgres):
+    stop, restart or kill it freely; it is removed after the test, whatever happened."""
+    from servicekit.own_servers import OwnPostgres
+
+    server = OwnPostgres()
+    try:
+        yield server.start()
+    finally:
+        server.remove()
+
+
+@pytest.fixture
+def own_rabbitmq():
+    """A RabbitMQ node of this test's own, running (servicekit.own_servers.OwnRabbitMQ): stop
+    and start it freely; it is stopped and removed after the test."""
+    from servicekit.own_servers import OwnRabbitMQ
+
+    server = OwnRabbitMQ()
+    try:
+        yield server.start()
+    finally:
+        server.remove()

@@ -22,9 +22,16 @@ from werkzeug.exceptions import HTTPException
 
 from servicekit.http import CORRELATION_HEADER, INTERNAL_KEY_HEADER
 from servicekit.logs import correlation_id, new_correlation_id
+from servicekit.outage import (
+    RETRY_AFTER_SECONDS,
+    UNAVAILABLE_ERRORS,
+    Outage,
+    unavailable_dependency,
+)
 
 log = logging.getLogger(__name__)
 _ON_SCRAPE = "servicekit.on_scrape"
+_OUTAGE = "servicekit.outage"
 
 REQUESTS = Counter(
     "http_requests_total", "HTTP requests handled", ["service", "method", "route", "status"]
@@ -81,10 +88,39 @@ def _register_errors(app: Flask) -> None:
         code = (exc.name or "error").lower().replace(" ", "_")
         return error_response(exc.code or 500, code, exc.description or exc.name)
 
+    for error in UNAVAILABLE_ERRORS:
+        app.register_error_handler(error, lambda exc: unavailable_response(app, exc))
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         log.exception("unhandled error")
         return error_response(500, "internal_error", "Something went wrong on our side.")
+
+
+def outage_of(app: Flask) -> Outage:
+    """The app's record of the dependencies it waits for."""
+    return app.extensions.setdefault(_OUTAGE, Outage(app.name))
+
+
+def note_unavailable(app: Flask, exc: BaseException, dependency: str | None = None) -> None:
+    """Record, once per outage, that a request met a dependency that is down."""
+    outage_of(app).down(dependency or unavailable_dependency(exc) or "unknown", exc)
+
+
+def with_retry_after(response):
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def unavailable_response(app: Flask, exc: BaseException, dependency: str | None = None):
+    """503 + Retry-After in the platform's error shape: a dependency is down, never a 500."""
+    note_unavailable(app, exc, dependency)
+    response, status = error_response(
+        503,
+        "temporarily_unavailable",
+        "A service this one needs is not answering; try again shortly.",
+    )
+    return with_retry_after(response), status
 
 
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -151,8 +187,12 @@ def metrics_payload() -> bytes:
 def install_platform(
     app: Flask, service: str, readiness_checks: dict[str, Callable[[], None]] | None = None
 ) -> None:
-    """Error shape, correlation ids, request metrics, /healthz, /readyz and /metrics."""
+    """Error shape, correlation ids, request metrics, /healthz, /readyz and /metrics.
+
+    `readiness_checks` are named after the dependency they reach ("postgresql", "rabbitmq"):
+    /readyz answers 503 with `waiting_for` naming those that fail."""
     checks = readiness_checks or {}
+    outage = outage_of(app)
     _register_errors(app)
     app.wsgi_app = _Instrumented(app.wsgi_app, service)
 
@@ -162,17 +202,19 @@ def install_platform(
 
     @app.get("/readyz")
     def readyz():
-        results, ready = {}, True
+        results, waiting = {}, []
         for name, check in checks.items():
             try:
                 check()
                 results[name] = "ok"
+                outage.up(name)
             except Exception as exc:  # noqa: BLE001 - any failure means not ready
                 results[name] = f"unavailable: {type(exc).__name__}"
-                ready = False
-        return jsonify(
-            status="ok" if ready else "unavailable", checks=results
-        ), 200 if ready else 503
+                waiting.append(name)
+        if waiting:
+            body = jsonify(status="unavailable", checks=results, waiting_for=waiting)
+            return with_retry_after(body), 503
+        return jsonify(status="ok", checks=results, waiting_for=[])
 
     @app.get("/metrics")
     def metrics():

@@ -3,31 +3,51 @@
 import json
 import threading
 
+import pytest
 from auth import config as auth_config
 from auth.entrypoints import mail_worker
 from servicekit.mailsink import MailSink, free_port
+from servicekit.outage import DependencyUnavailable
 
 from .conftest import PASSWORD, rows
 
 
-def test_mail_is_kept_and_retried_while_smtp_is_down(demo, api, app, clock):
+def test_mail_waits_untouched_while_smtp_is_unreachable_and_goes_as_soon_as_it_is_back(
+    demo, api, app
+):
     ctx = app.extensions["auth"]
     ctx.smtp = type(ctx.smtp)(host="127.0.0.1", port=free_port(), sender=ctx.smtp.sender)
+    assert api.post("/internal/password-resets", {"identifier": "900232"}).status_code == 202
+    with pytest.raises(DependencyUnavailable):
+        api.deliver_mail()
+    pending = rows(app, "SELECT attempts, sent_at, body FROM mail_outbox")
+    assert pending[0]["attempts"] == 0 and pending[0]["sent_at"] is None and pending[0]["body"]
+
+    sink = MailSink().start()
+    ctx.smtp = type(ctx.smtp)(host="127.0.0.1", port=sink.port, sender=ctx.smtp.sender)
+    try:
+        assert api.deliver_mail() == 1  # no pause: the server was away, the mail was fine
+        assert "Återställ" in sink.wait_for("kaisa@jlmdata.se")["Subject"]
+    finally:
+        sink.stop()
+    sent = rows(app, "SELECT attempts, sent_at, body FROM mail_outbox")[0]
+    assert sent["attempts"] == 1 and sent["sent_at"] is not None and sent["body"] is None
+
+
+def test_mail_smtp_refuses_is_kept_and_retried_after_a_pause(demo, api, app, clock, smtp_sink):
+    ctx = app.extensions["auth"]
+    ctx.smtp = type(ctx.smtp)(host="127.0.0.1", port=smtp_sink.port, sender=ctx.smtp.sender)
+    smtp_sink.refuse_with = "451 Try again later"
     assert api.post("/internal/password-resets", {"identifier": "900232"}).status_code == 202
     assert api.deliver_mail() == 0
     pending = rows(app, "SELECT attempts, sent_at, body FROM mail_outbox")
     assert pending[0]["attempts"] == 1 and pending[0]["sent_at"] is None and pending[0]["body"]
 
-    sink = MailSink()
-    ctx.smtp = type(ctx.smtp)(host="127.0.0.1", port=sink.port, sender=ctx.smtp.sender)
-    sink.start()
-    try:
-        assert api.deliver_mail() == 0  # not due yet: the pause after a failure
-        clock.advance(seconds=5)
-        assert api.deliver_mail() == 1
-        assert "Återställ" in sink.wait_for("kaisa@jlmdata.se")["Subject"]
-    finally:
-        sink.stop()
+    smtp_sink.refuse_with = None
+    assert api.deliver_mail() == 0  # not due yet: the pause after a refusal
+    clock.advance(seconds=5)
+    assert api.deliver_mail() == 1
+    assert "Återställ" in smtp_sink.wait_for("kaisa@jlmdata.se")["Subject"]
     sent = rows(app, "SELECT attempts, sent_at, body FROM mail_outbox")[0]
     assert sent["attempts"] == 2 and sent["sent_at"] is not None and sent["body"] is None
 

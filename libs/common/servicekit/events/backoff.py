@@ -7,7 +7,9 @@ import threading
 class Backoff:
     """Delays of random(0, min(cap, base * 2**n)): retries of many processes spread out."""
 
-    def __init__(self, base: float = 0.5, cap: float = 30.0):
+    # The cap is small on purpose: a process waiting for a dependency that is back must be using
+    # it again within a couple of seconds; jitter still spreads many replicas' attempts.
+    def __init__(self, base: float = 0.5, cap: float = 2.0):
         self.base = base
         self.cap = cap
         self.failures = 0

@@ -25,6 +25,7 @@ from servicekit.events.backoff import Backoff
 from servicekit.events.inbox import Stopping, apply_once_patiently
 from servicekit.events.lifecycle import stop_on_signals
 from servicekit.events.reading import IGNORED, Unreadable, read
+from servicekit.outage import RABBITMQ, Outage
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ class Consumer:
         self.heartbeat = heartbeat
         self.stopping = threading.Event()
         self.ready = threading.Event()
+        self.outage = Outage(f"{service}-consumer")
         self._pool: ConnectionPool | None = None
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{self.queue}-handler")
         self._waiting: deque[_Delivery] = deque()
@@ -89,10 +91,7 @@ class Consumer:
                 try:
                     self._consume(backoff)
                 except AMQPError as exc:
-                    log.warning(
-                        "consumer lost the broker, reconnecting",
-                        extra={"queue": self.queue, "error": f"{type(exc).__name__}: {exc}"},
-                    )
+                    self.outage.down(RABBITMQ, exc)
                 finally:
                     self._drop_session()
                 if not self.stopping.is_set():
@@ -119,6 +118,7 @@ class Consumer:
         self._dead_letters.confirm_delivery()
         tag = channel.basic_consume(self.queue, self._on_message, auto_ack=False)
         metrics.CONSUMER_CONNECTIONS.labels(self.queue).inc()
+        self.outage.up(RABBITMQ)
         backoff.reset()
         self.ready.set()
         log.info("consumer ready", extra={"queue": self.queue, "bindings": self.bindings})
@@ -169,7 +169,13 @@ class Consumer:
                 delivery.channel.basic_ack(delivery.method.delivery_tag)
                 continue
             future = self._worker.submit(
-                apply_once_patiently, self._pool, self.queue, envelope, handler, self.stopping
+                apply_once_patiently,
+                self._pool,
+                self.queue,
+                envelope,
+                handler,
+                self.stopping,
+                self.outage,
             )
             self._inflight = future
             future.add_done_callback(

@@ -65,9 +65,10 @@ def running_relay(relay: Relay) -> Iterator[Relay]:
 
 
 def start_relay_process(
-    service: str, database_url: str, amqp_url: str, exchange: str, **env: str
+    service: str, database_url: str, amqp_url: str, exchange: str, *, output=None, **env: str
 ) -> subprocess.Popen:
-    """`python -m servicekit.events.relay` as a real process (SIGKILL-able, SIGTERM-stoppable)."""
+    """`python -m servicekit.events.relay` as a real process (SIGKILL-able, SIGTERM-stoppable);
+    its log lines go to `output` (an open file) when given."""
     return subprocess.Popen(
         [
             sys.executable,
@@ -83,6 +84,8 @@ def start_relay_process(
             exchange,
         ],
         env={**os.environ, "LOG_LEVEL": "WARNING", **env},
+        stdout=output,
+        stderr=output,
     )
 
 

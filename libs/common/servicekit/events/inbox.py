@@ -5,10 +5,11 @@ import threading
 from collections.abc import Callable
 
 import psycopg
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from servicekit.events.backoff import Backoff
 from servicekit.logs import correlation_id
+from servicekit.outage import POSTGRESQL, Outage
 
 log = logging.getLogger(__name__)
 
@@ -48,18 +49,19 @@ def apply_once_patiently(
     envelope: dict,
     handler: Handler,
     stop: threading.Event,
+    outage: Outage,
 ) -> bool:
     """apply_once, retried in place while the database is unavailable or a transaction is
     aborted for concurrency (OperationalError): waiting keeps the message off its delivery
     limit, so a database outage never sends good events to the dead-letter queue."""
-    backoff = Backoff(base=0.5, cap=15)
+    backoff = Backoff()
     while True:
         try:
-            return apply_once(pool, consumer, envelope, handler)
-        except psycopg.OperationalError as exc:
-            log.warning(
-                "database unavailable while applying an event, retrying",
-                extra={"event_id": str(envelope["id"]), "error": f"{type(exc).__name__}: {exc}"},
-            )
+            applied = apply_once(pool, consumer, envelope, handler)
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            outage.down(POSTGRESQL, exc)
             if backoff.wait(stop):
                 raise Stopping from exc
+        else:
+            outage.up(POSTGRESQL)
+            return applied

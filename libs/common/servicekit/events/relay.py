@@ -27,6 +27,7 @@ from servicekit.events.lifecycle import stop_on_signals
 from servicekit.events.ordering import SendOrder
 from servicekit.events.publisher import CONFIRMED, UNROUTABLE, ConfirmingPublisher
 from servicekit.logs import setup_logging
+from servicekit.outage import POSTGRESQL, RABBITMQ, Outage
 
 log = logging.getLogger(__name__)
 CORRELATION_HEADER = "x-correlation-id"
@@ -74,6 +75,7 @@ class Relay:
         self.heartbeat = heartbeat
         self.confirm_timeout = confirm_timeout
         self.stop = stop or threading.Event()
+        self.outage = Outage(f"{service}-relay")
         self._db: psycopg.Connection | None = None
         self._listener: psycopg.Connection | None = None
         self._publisher: ConfirmingPublisher | None = None
@@ -94,11 +96,11 @@ class Relay:
                     if handled < self.batch_size:
                         self._idle()
                 except AMQPError as exc:
-                    self._lost("broker", exc)
+                    self._lost(RABBITMQ, exc)
                     self._close_broker()
                     backoff.wait(self.stop)
                 except psycopg.Error as exc:
-                    self._lost("database", exc)
+                    self._lost(POSTGRESQL, exc)
                     self._close_database()
                     backoff.wait(self.stop)
         finally:
@@ -106,17 +108,17 @@ class Relay:
             self._close_database()
             log.info("relay stopped", extra={"relay": self.service})
 
-    def _lost(self, what: str, exc: Exception) -> None:
-        metrics.PUBLISH_FAILURES.labels(self.service, f"{what}_unavailable").inc()
-        log.warning(
-            "relay lost its %s, reconnecting", what, extra={"error": f"{type(exc).__name__}: {exc}"}
-        )
+    def _lost(self, dependency: str, exc: Exception) -> None:
+        reason = "broker" if dependency == RABBITMQ else "database"
+        metrics.PUBLISH_FAILURES.labels(self.service, f"{reason}_unavailable").inc()
+        self.outage.down(dependency, exc)
 
     def _ensure_connected(self) -> None:
         if self._db is None or self._db.closed:
             self._db = psycopg.connect(self.database_url, autocommit=True)
             self._listener = psycopg.connect(self.database_url, autocommit=True)
             self._listener.execute("LISTEN outbox_pending")
+            self.outage.up(POSTGRESQL)
         if self._publisher is None or not self._publisher.is_open:
             self._close_broker()
             self._publisher = ConfirmingPublisher(
@@ -127,6 +129,7 @@ class Relay:
                 keep_unrouted=self.keep_unrouted,
             )
             self._publisher.open()
+            self.outage.up(RABBITMQ)
             log.info("relay connected to the broker", extra={"exchange": self.exchange})
 
     def _relay_batch(self) -> int:

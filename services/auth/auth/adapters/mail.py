@@ -12,6 +12,7 @@ from email.utils import make_msgid
 
 from psycopg import Connection
 from psycopg_pool import ConnectionPool
+from servicekit.outage import SMTP, DependencyUnavailable
 
 log = logging.getLogger(__name__)
 CHANNEL = "auth_mail"
@@ -48,6 +49,13 @@ def send(server: SmtpServer, recipient: str, subject: str, body: str) -> None:
         smtp.send_message(message)
 
 
+def unreachable(exc: OSError) -> bool:
+    """True when the SMTP server could not be reached at all, False when it refused the mail."""
+    if isinstance(exc, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    return not isinstance(exc, smtplib.SMTPException)
+
+
 def deliver_due(
     pool: ConnectionPool,
     server: SmtpServer,
@@ -56,7 +64,8 @@ def deliver_due(
 ) -> int:
     """Send the mails that are due, one transaction each; returns how many were sent.
 
-    Rows are taken with SKIP LOCKED so several workers can run side by side.
+    Rows are taken with SKIP LOCKED so several workers can run side by side. An SMTP server
+    that cannot be reached raises DependencyUnavailable and leaves the mail as it was.
     """
     sent = 0
     for _ in range(limit):
@@ -70,7 +79,11 @@ def deliver_due(
                 return sent
             try:
                 send(server, row["recipient"], row["subject"], row["body"])
-            except (OSError, smtplib.SMTPException) as exc:
+            except OSError as exc:  # smtplib's errors are OSErrors too
+                if unreachable(exc):
+                    # Not this mail's fault: it stays as it was (the transaction rolls back)
+                    # and the worker waits for SMTP without counting an attempt against it.
+                    raise DependencyUnavailable(SMTP, f"{type(exc).__name__}: {exc}") from exc
                 pause = min(timedelta(seconds=5 * 2 ** row["attempts"]), MAX_PAUSE)
                 conn.execute(
                     "UPDATE mail_outbox SET attempts = attempts + 1, last_error = %s,"

@@ -1,21 +1,92 @@
 """The mail worker: `python -m auth.entrypoints.mail_worker` (any number of replicas).
 
 Sends what the mail outbox holds; woken at once by NOTIFY when a mail is queued, and every few
-seconds anyway to retry mails SMTP refused before. Any number of workers may run.
+seconds anyway to retry mails SMTP refused before. Any number of workers may run. PostgreSQL or
+SMTP being down only delays the mails: the worker waits with backoff, logs the outage once and
+carries on when the server is back.
 """
 
 import logging
 import threading
 
 import psycopg
+from psycopg_pool import PoolTimeout
 from servicekit import db
+from servicekit.events.backoff import Backoff
+from servicekit.events.lifecycle import stop_on_signals
 from servicekit.logs import setup_logging
+from servicekit.outage import POSTGRESQL, SMTP, DependencyUnavailable, Outage
 
 from auth.adapters.mail import CHANNEL, deliver_due
 from auth.bootstrap import bootstrap
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 5.0
+
+
+class MailWorker:
+    def __init__(self, config: dict, stop: threading.Event, poll_seconds: float):
+        self.database_url = config["DATABASE_URL"]
+        self.stop = stop
+        self.poll_seconds = poll_seconds
+        self.outage = Outage("auth-mail")
+        self.pool = db.open_pool(
+            self.database_url,
+            max_size=2,
+            name="auth-mail",
+            on_connect=lambda _conn: self.outage.up(POSTGRESQL),
+        )
+        self.ctx = bootstrap(config, self.pool)
+        self._listener: psycopg.Connection | None = None
+
+    def run(self) -> None:
+        log.info(
+            "mail worker started", extra={"smtp": f"{self.ctx.smtp.host}:{self.ctx.smtp.port}"}
+        )
+        backoff = Backoff()
+        try:
+            while not self.stop.is_set():
+                try:
+                    self._listen()
+                    deliver_due(self.pool, self.ctx.smtp, self.ctx.clock)
+                except (psycopg.OperationalError, PoolTimeout) as exc:
+                    self.outage.down(POSTGRESQL, exc)
+                    self._close_listener()
+                    backoff.wait(self.stop)
+                    continue
+                except DependencyUnavailable as exc:
+                    self.outage.down(SMTP, exc)
+                    backoff.wait(self.stop)
+                    continue
+                self.outage.up(POSTGRESQL)
+                self.outage.up(SMTP)
+                backoff.reset()
+                self._wait_for_mail()
+        finally:
+            self._close_listener()
+            self.pool.close()
+            log.info("mail worker stopped")
+
+    def _listen(self) -> None:
+        if self._listener is None:
+            listener = psycopg.connect(self.database_url, autocommit=True, connect_timeout=5)
+            listener.execute(f"LISTEN {CHANNEL}")
+            self._listener = listener
+
+    def _wait_for_mail(self) -> None:
+        """Until a mail is queued (NOTIFY) or the poll interval passes; a lost connection
+        raises here only on the next pass, so it is handled with the rest."""
+        try:
+            for _ in self._listener.notifies(timeout=self.poll_seconds, stop_after=1):
+                break
+        except psycopg.OperationalError as exc:
+            self.outage.down(POSTGRESQL, exc)
+            self._close_listener()
+
+    def _close_listener(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.close()
 
 
 def run(
@@ -28,21 +99,8 @@ def run(
     if setup_logs:
         setup_logging("auth-mail", config["LOG_LEVEL"])
     stop = stop or threading.Event()
-    pool = db.open_pool(config["DATABASE_URL"], max_size=2, name="auth-mail")
-    ctx = bootstrap(config, pool)
-    log.info("mail worker started", extra={"smtp": f"{ctx.smtp.host}:{ctx.smtp.port}"})
-    try:
-        with psycopg.connect(config["DATABASE_URL"], autocommit=True) as listener:
-            listener.execute(f"LISTEN {CHANNEL}")
-            while not stop.is_set():
-                try:
-                    deliver_due(pool, ctx.smtp, ctx.clock)
-                except psycopg.OperationalError:
-                    log.exception("mail outbox unreachable, retrying")
-                for _ in listener.notifies(timeout=poll_seconds):
-                    break
-    finally:
-        pool.close()
+    stop_on_signals(stop)
+    MailWorker(config, stop, poll_seconds).run()
 
 
 def main() -> None:

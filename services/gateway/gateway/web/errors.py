@@ -1,11 +1,13 @@
 """One style of error page for the browser; JSON errors stay on /api/ and platform routes."""
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from servicekit.web import error_response
+from servicekit.outage import UNAVAILABLE_ERRORS
+from servicekit.web import error_response, note_unavailable, unavailable_response, with_retry_after
 from werkzeug.exceptions import HTTPException
 
 from gateway.adapters.auth_client import ServiceDown
+from gateway.adapters.backend import Unavailable
 
 TEXTS = {
     400: ("Felaktig begäran", "Något i begäran var fel. Gå tillbaka och försök igen."),
@@ -38,9 +40,16 @@ def install_error_pages(app: Flask) -> None:
     def _csrf(_exc):
         return error_page(400, "Sidan hade gått ut. Ladda om sidan och försök igen.")
 
-    @app.errorhandler(ServiceDown)
-    def _down(_exc):
-        return error_page(503)
+    def _unavailable(exc: Exception):
+        dependency = "auth" if isinstance(exc, ServiceDown) else getattr(exc, "service", None)
+        if _wants_json():
+            return unavailable_response(app, exc, dependency)
+        note_unavailable(app, exc, dependency)
+        return with_retry_after(make_response(error_page(503))), 503
+
+    # A service or server that is down is a 503 with Retry-After, whichever page met it.
+    for error in (ServiceDown, Unavailable, *UNAVAILABLE_ERRORS):
+        app.register_error_handler(error, _unavailable)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -1,14 +1,19 @@
-"""What the refresher and migrator processes share: start-up and a stoppable loop."""
+"""What the refresher and migrator processes share: start-up and a stoppable loop.
+
+Neither exits because PostgreSQL is down: start-up waits for it (to migrate), and a pass that
+meets an outage is retried with backoff, the outage logged once (servicekit.outage)."""
 
 import logging
-import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from servicekit import db
+from servicekit.events.backoff import Backoff
+from servicekit.events.lifecycle import stop_on_signals
 from servicekit.logs import setup_logging
-from servicekit.migrate import migrate
+from servicekit.migrate import migrate_patiently
+from servicekit.outage import POSTGRESQL, UNAVAILABLE_ERRORS, Outage, unavailable_dependency
 
 from tokens import config as service_config
 from tokens.bootstrap import bootstrap
@@ -17,11 +22,27 @@ from tokens.handlers import Services
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def start(name: str, config: dict | None = None) -> tuple[dict, Services, object]:
+def outage_of(name: str) -> Outage:
+    """The one record of outages of the worker process `tokens-<name>`."""
+    return _OUTAGES.setdefault(name, Outage(f"tokens-{name}"))
+
+
+_OUTAGES: dict[str, Outage] = {}
+
+
+def start(
+    name: str, config: dict | None = None, stop: threading.Event | None = None
+) -> tuple[dict, Services, object]:
     config = config or service_config.load()
     setup_logging(f"tokens-{name}", config["LOG_LEVEL"])
-    migrate(config["DATABASE_URL"], MIGRATIONS)
-    pool = db.open_pool(config["DATABASE_URL"], max_size=12, name=f"tokens-{name}")
+    outage = outage_of(name)
+    migrate_patiently(config["DATABASE_URL"], MIGRATIONS, outage, stop)
+    pool = db.open_pool(
+        config["DATABASE_URL"],
+        max_size=12,
+        name=f"tokens-{name}",
+        on_connect=lambda _conn: outage.up(POSTGRESQL),
+    )
     return config, bootstrap(config, pool), pool
 
 
@@ -34,15 +55,20 @@ def run_forever(
     """Call `one_pass` until SIGTERM/SIGINT; it returns True while there is more work at once."""
     log = logging.getLogger(f"tokens.{name}")
     stop = stop or threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
+    stop_on_signals(stop)
+    outage, backoff = outage_of(name), Backoff()
     log.info("started")
     while not stop.is_set():
         try:
             busy = one_pass()
+        except UNAVAILABLE_ERRORS as exc:
+            outage.down(unavailable_dependency(exc), exc)
+            backoff.wait(stop)
+            continue
         except Exception:  # noqa: BLE001 - one bad pass must not end the worker
             log.exception("pass failed")
             busy = False
+        backoff.reset()
         if not busy:
             stop.wait(idle_seconds)
     log.info("stopped")

@@ -4,6 +4,7 @@ published) and a log of the settings consumer's committed applications (what it 
 import pika
 import psycopg
 from servicekit.broker import declare_exchange
+from servicekit.events import topology
 
 TAP = "chaos.tap"
 
@@ -51,6 +52,18 @@ def consumers_on(amqp_url: str, queue: str) -> int:
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
     try:
         return connection.channel().queue_declare(queue, passive=True).method.consumer_count
+    except pika.exceptions.ChannelClosedByBroker:
+        return 0
+    finally:
+        if connection.is_open:
+            connection.close()
+
+
+def dead_letters(amqp_url: str, queue: str) -> int:
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        dlq = topology.dead_letter_queue(queue)
+        return connection.channel().queue_declare(dlq, passive=True).method.message_count
     except pika.exceptions.ChannelClosedByBroker:
         return 0
     finally:

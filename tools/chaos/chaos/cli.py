@@ -11,9 +11,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from servicekit.own_servers import OwnPostgres, OwnRabbitMQ
+
 from chaos import books, faults, ledger, report
-from chaos.instances import OwnPostgres, OwnRabbit, wait_until
-from chaos.platform import DEMO_ORG_ID, ROOT, LocalRun
+from chaos.platform import DEMO_ORG_ID, ROOT, LocalRun, wait_until
 from chaos.traffic import Traffic
 
 PROFILES = {
@@ -51,13 +52,17 @@ def migrate_demo_token(run: LocalRun) -> None:
 
 
 def wait_drained(run: LocalRun, seconds: float) -> None:
+    """Until every event is sent and applied and every mail delivered (or the time is up)."""
+
     def drained() -> bool:
         try:
             events = ledger.committed_events(run)
             mails = ledger.mails_part(run)
+            behind = ledger.consumers_behind(run)
         except Exception:  # noqa: BLE001 - a database still away: not drained
             return False
-        return all(sent for _id, _type, sent in events) and mails["delivered"] >= mails["queued"]
+        everything_sent = all(sent for _id, _type, sent in events)
+        return everything_sent and mails["delivered"] >= mails["queued"] and not behind
 
     wait_until(drained, seconds, interval=1)
 
@@ -94,7 +99,7 @@ def exercise(run, postgres, rabbit, profile: dict) -> dict:
         "events": ledger.events_part(run, books.drain_tap(run.env["AMQP_URL"])),
         "mails": ledger.mails_part(run),
         "connections": ledger.connections_part(run),
-        "processes": ledger.processes_part(kills, watch, asked),
+        "processes": ledger.processes_part(run, kills, watch, asked),
         "recovery": ledger.recovery_part(done, traffic.recorder),
     }
     result["checks"] = ledger.judge(result)
@@ -111,10 +116,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
     root = Path(tempfile.mkdtemp(prefix="rf-chaos-"))
-    postgres, rabbit = OwnPostgres(root), OwnRabbit(root)
+    postgres, rabbit = OwnPostgres(), OwnRabbitMQ()
     run = None
     try:
-        _say(f"own PostgreSQL and RabbitMQ in {root}")
+        _say(f"own PostgreSQL in {postgres.folder}, own RabbitMQ node {rabbit.node}")
         postgres.start()
         rabbit.start()
         run = LocalRun(root, postgres, rabbit)
@@ -129,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         _say("tearing down")
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the teardown
-        for stop in (run.stop if run else None, rabbit.stop, postgres.stop):
+        for stop in (run.stop if run else None, rabbit.remove, postgres.remove):
             if stop is None:
                 continue
             try:

@@ -9,10 +9,12 @@ import time
 from dataclasses import dataclass, field
 from functools import partial
 
-from chaos.instances import OwnPostgres, OwnRabbit, wait_until
-from chaos.platform import KINDS, LocalRun, kind_of
+from servicekit.own_servers import OwnPostgres, OwnRabbitMQ
+
+from chaos.platform import KINDS, LocalRun, kind_of, wait_until
 
 OUTAGE_SECONDS = 10
+SINK_PROGRAM = "rf:mail"  # the Procfile's `mail` in supervisord's one group
 
 
 @dataclass
@@ -75,20 +77,32 @@ def restart_postgres(postgres: OwnPostgres) -> Fault:
     return fault
 
 
-def stop_rabbitmq(rabbit: OwnRabbit) -> Fault:
+def stop_rabbitmq(rabbit: OwnRabbitMQ) -> Fault:
+    """The node stops, stays down 10 s, and starts again (its boot adds to the outage)."""
     fault = Fault(f"RabbitMQ stopped {OUTAGE_SECONDS} s", started=time.monotonic())
-    rabbit.stop_app()
+    rabbit.stop()
     time.sleep(OUTAGE_SECONDS)
-    rabbit.start_app()
+    rabbit.start()
     fault.cleared = time.monotonic()
     return fault
 
 
 def stop_smtp(run: LocalRun, port: int) -> Fault:
-    """Kill the sink, then hold its port for the outage so a supervisor's quick restart cannot
-    bring it back early (connections are refused: nothing listens); release it after 10 s and
-    wait for the sink to be back."""
+    """Stop the sink through the supervisor (a kill would be undone at once), 10 s, start it.
+    Without a supervisor: kill it and hold its port, so nothing listens there for 10 s."""
     fault = Fault(f"SMTP sink stopped {OUTAGE_SECONDS} s", started=time.monotonic())
+    if run.supervisorctl("stop", SINK_PROGRAM):
+        time.sleep(OUTAGE_SECONDS)
+        run.supervisorctl("start", SINK_PROGRAM)
+    else:
+        _kill_and_hold(run, port)
+    fault.cleared = time.monotonic()
+    if not wait_until(lambda: _listening(port), 30, interval=0.2):
+        fault.note = "the SMTP sink did not come back within 30 s"
+    return fault
+
+
+def _kill_and_hold(run: LocalRun, port: int) -> None:
     for pid in run.find("mail sink"):
         os.kill(pid, signal.SIGKILL)
     holder = socket.socket()
@@ -98,10 +112,6 @@ def stop_smtp(run: LocalRun, port: int) -> Fault:
         time.sleep(OUTAGE_SECONDS)
     finally:
         holder.close()
-    fault.cleared = time.monotonic()
-    if not wait_until(lambda: _listening(port), 30, interval=0.2):
-        fault.note = "the SMTP sink did not come back within 30 s"
-    return fault
 
 
 def _bound(holder: socket.socket, port: int) -> bool:

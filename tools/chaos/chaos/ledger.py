@@ -78,6 +78,7 @@ def events_part(run: LocalRun, tapped: list[str]) -> dict:
                 "SELECT event_id FROM chaos_applied WHERE event_type = ANY(%s)", (list(HANDLERS),)
             )
         )
+    dead = books.dead_letters(run.env["AMQP_URL"], consumer_queue(run))
     return {
         "committed": len(ids),
         "published": sum(1 for _id, _type, sent in committed if sent),
@@ -88,6 +89,7 @@ def events_part(run: LocalRun, tapped: list[str]) -> dict:
         "applied": len(for_consumer & set(applied)),
         "not_applied": len(for_consumer - set(applied)),
         "applied_twice": sum(1 for n in applied.values() if n > 1),
+        "dead_lettered": dead,
     }
 
 
@@ -99,8 +101,26 @@ def mails_part(run: LocalRun) -> dict:
     return {"queued": queued, "marked_sent_by_worker": marked, "delivered": delivered}
 
 
+def consumer_queue(run: LocalRun) -> str:
+    return topology.queue_name(queue_owner(run.env["EVENTS_EXCHANGE"]), CONSUMER_NAME)
+
+
+def consumers_behind(run: LocalRun) -> int:
+    """Events for the consumer committed but not applied yet."""
+    with psycopg.connect(run.env["TOKENS_DATABASE_URL"]) as conn:
+        wanted = {
+            str(i)
+            for (i,) in conn.execute(
+                "SELECT id FROM outbox WHERE type = ANY(%s)", (list(HANDLERS),)
+            )
+        }
+    with psycopg.connect(run.env["SETTINGS_DATABASE_URL"]) as conn:
+        done = {str(i) for (i,) in conn.execute("SELECT event_id FROM chaos_applied")}
+    return len(wanted - done)
+
+
 def connections_part(run: LocalRun) -> dict:
-    queue = topology.queue_name(queue_owner(run.env["EVENTS_EXCHANGE"]), CONSUMER_NAME)
+    queue = consumer_queue(run)
     try:
         consumers = books.consumers_on(run.env["AMQP_URL"], queue)
     except Exception:  # noqa: BLE001 - a broker that does not answer is the finding
@@ -112,9 +132,10 @@ def connections_part(run: LocalRun) -> dict:
     }
 
 
-def processes_part(kills: list[Kill], watch: ProcessWatch, asked: set[int]) -> dict:
+def processes_part(run: LocalRun, kills: list[Kill], watch: ProcessWatch, asked: set[int]) -> dict:
     killed = {kill.pid for kill in kills} | asked
     return {
+        "supervisor_logged_exits": run.supervisor_exits(),
         "killed": [
             {
                 "kind": k.kind,

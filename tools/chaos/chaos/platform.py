@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+from servicekit import db
 from servicekit.mailsink import free_port
-
-from chaos.instances import OwnPostgres, OwnRabbit, wait_until
+from servicekit.own_servers import OwnPostgres, OwnRabbitMQ
 
 ROOT = Path(__file__).resolve().parents[3]
 WEB = ("FORTNOX_SANDBOX", "AUTH", "TOKENS", "SETTINGS", "GATEWAY")
@@ -29,6 +29,19 @@ MODULES = {
     "mail sink": "aiosmtpd",
 }
 KINDS = ("web worker", *MODULES)
+
+
+def wait_until(check, timeout: float, interval: float = 0.2) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(interval)
+    return False
+
+
+def on(postgres: OwnPostgres, database: str) -> str:
+    return db.with_database(postgres.url, database)
 
 
 @dataclass(frozen=True)
@@ -73,7 +86,7 @@ class LocalRun:
     """`deploy/run.sh` with RF_VAR_DIR in the run's folder, every port free, every database and
     the broker pointed at the run's own instances."""
 
-    def __init__(self, root: Path, postgres: OwnPostgres, rabbit: OwnRabbit) -> None:
+    def __init__(self, root: Path, postgres: OwnPostgres, rabbit: OwnRabbitMQ) -> None:
         self.root = root
         self.var_dir = root / "var"
         self.log_path = root / "make-run.log"
@@ -84,9 +97,9 @@ class LocalRun:
         env = {k: v for k, v in os.environ.items() if not k.endswith(("_PORT", "_URL"))}
         env.update({f"{name}_PORT": str(port) for name, port in ports.items()})
         env.update({f"{name}_URL": url[name] for name in ("AUTH", "TOKENS", "SETTINGS", "GATEWAY")})
-        env.update({f"{name}_DATABASE_URL": postgres.url(db) for name, db in DATABASES.items()})
+        env.update({f"{name}_DATABASE_URL": on(postgres, db) for name, db in DATABASES.items()})
         env.update(
-            FORTNOX_SANDBOX_DATABASE_URL=postgres.url("rf_fortnox_sandbox"),
+            FORTNOX_SANDBOX_DATABASE_URL=on(postgres, "rf_fortnox_sandbox"),
             AMQP_URL=rabbit.url,
             EVENTS_EXCHANGE="rf.events",  # the broker is ours alone
             RF_VAR_DIR=str(self.var_dir),
@@ -95,7 +108,7 @@ class LocalRun:
             FORTNOX_API_URL=url["FORTNOX_SANDBOX"],
             SANDBOX_REDIRECT_URIS=f"{url['GATEWAY']}/fortnox/callback",
             # The platform's own variables only; a test run's TEST_* URLs are not its business.
-            TEST_POSTGRES_URL=postgres.url(),
+            TEST_POSTGRES_URL=postgres.url,
             TEST_AMQP_URL=rabbit.url,
         )
         self.env = env
@@ -153,6 +166,23 @@ class LocalRun:
     def find(self, kind: str) -> list[int]:
         tree = self.tree()
         return sorted(p.pid for p in tree.values() if kind_of(p, tree) == kind)
+
+    def supervisorctl(self, *args: str) -> bool:
+        """A command to the local run's supervisor; False when it has none (or it refused)."""
+        conf = self.var_dir / "supervisord.conf"
+        if not conf.exists():
+            return False
+        command = [str(ROOT / ".venv" / "bin" / "supervisorctl"), "-c", str(conf), *args]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        return done.returncode == 0
+
+    def supervisor_exits(self) -> list[str]:
+        """The exits supervisord logged as unexpected (each one it then restarted)."""
+        log = self.var_dir / "supervisord.log"
+        if not log.exists():
+            return []
+        lines = log.read_text(errors="replace").splitlines()
+        return [line.split(" exited: ", 1)[1] for line in lines if "not expected" in line]
 
     def stop(self) -> None:
         """Ctrl-C, as the operator stops it; what does not stop within 30 s is killed."""

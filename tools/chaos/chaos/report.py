@@ -28,7 +28,8 @@ def render(ledger: dict) -> str:
         f" on the exchange {events['on_exchange']} (more than once: {events['published_more_than_once']}),"
         f" lost {events['lost']}",
         f"  to the consumer    {events['for_consumer']}: applied {events['applied']},"
-        f" not applied {events['not_applied']}, applied twice {events['applied_twice']}",
+        f" not applied {events['not_applied']}, applied twice {events['applied_twice']},"
+        f" dead-lettered {events['dead_lettered']}",
         f"mails                queued {mails['queued']}, delivered to the sink's folder {mails['delivered']}"
         f" (the worker marked {mails['marked_sent_by_worker']} sent)",
         "connections          ready: "
@@ -39,6 +40,8 @@ def render(ledger: dict) -> str:
         f" (not restarted: {', '.join(procs['not_restarted']) or 'none'});"
         f" exited by themselves: {', '.join(procs['exited_unasked']) or 'none'}",
     ]
+    for exit_ in procs["supervisor_logged_exits"]:
+        lines.append(f"  supervisord logged: exited {exit_}")
     for kill in procs["killed"]:
         if not kill["pid"]:
             lines.append(f"  {kill['kind']:<18} none running to kill")

@@ -82,7 +82,7 @@ def exercise(run, postgres, rabbit, profile: dict) -> dict:
         time.sleep(profile["observe"])
         _say("fault 3: SMTP sink stopped for 10 s")
         asked |= set(run.find("mail sink"))
-        done.append(faults.stop_smtp(run, run.ports["SMTP"]))
+        done.append(faults.stop_smtp(run, run.ports["SMTP"], lambda: traffic.nudge("reset")))
         time.sleep(profile["observe"])
         _say("fault 4: SIGKILL one process of each kind")
         fault, kills = faults.kill_one_of_each(run, profile["between_kills"])

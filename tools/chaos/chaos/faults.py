@@ -6,6 +6,7 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -87,28 +88,31 @@ def stop_rabbitmq(rabbit: OwnRabbitMQ) -> Fault:
     return fault
 
 
-def stop_smtp(run: LocalRun, port: int) -> Fault:
+def stop_smtp(run: LocalRun, port: int, meanwhile: Callable[[], None]) -> Fault:
     """Stop the sink through the supervisor (a kill would be undone at once), 10 s, start it.
-    Without a supervisor: kill it and hold its port, so nothing listens there for 10 s."""
+    Without a supervisor: kill it and hold its port, so nothing listens there for 10 s.
+    `meanwhile` runs once the sink is down (a mail is asked for then)."""
     fault = Fault(f"SMTP sink stopped {OUTAGE_SECONDS} s", started=time.monotonic())
     if run.supervisorctl("stop", SINK_PROGRAM):
+        meanwhile()
         time.sleep(OUTAGE_SECONDS)
         run.supervisorctl("start", SINK_PROGRAM)
     else:
-        _kill_and_hold(run, port)
+        _kill_and_hold(run, port, meanwhile)
     fault.cleared = time.monotonic()
     if not wait_until(lambda: _listening(port), 30, interval=0.2):
         fault.note = "the SMTP sink did not come back within 30 s"
     return fault
 
 
-def _kill_and_hold(run: LocalRun, port: int) -> None:
+def _kill_and_hold(run: LocalRun, port: int, meanwhile: Callable[[], None]) -> None:
     for pid in run.find("mail sink"):
         os.kill(pid, signal.SIGKILL)
     holder = socket.socket()
     holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         wait_until(lambda: _bound(holder, port), 5, interval=0.05)
+        meanwhile()
         time.sleep(OUTAGE_SECONDS)
     finally:
         holder.close()

@@ -167,12 +167,15 @@ def recovery_part(faults: list[Fault], recorder: Recorder) -> list[dict]:
             ]
             first[kind] = _round(min(after) - fault.cleared) if after else None
         known = list(first.values())
+        window = [a for a in recorder.answers if fault.started <= a.at <= fault.cleared + 5]
+        during = Counter(_bucket(a.status) for a in window)
         rows.append(
             {
                 "fault": fault.name,
                 "lasted_s": _round(fault.cleared - fault.started),
                 "recovered_after_s": None if None in known else max(known),
                 "first_success_s": first,
+                "answers_until_5_s_after": dict(during),
                 "note": fault.note,
             }
         )

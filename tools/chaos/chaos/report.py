@@ -58,7 +58,9 @@ def render(ledger: dict) -> str:
     for row in ledger["recovery"]:
         lines.append(
             f"  {row['fault']:<44} lasted {_seconds(row['lasted_s'])}, recovered after"
-            f" {_seconds(row['recovered_after_s'])} {row['note']}".rstrip()
+            f" {_seconds(row['recovered_after_s'])}; answers meanwhile "
+            + ", ".join(f"{k} {v}" for k, v in sorted(row["answers_until_5_s_after"].items()))
+            + f" {row['note']}".rstrip()
         )
     lines.append("checks")
     for name, ok in ledger["checks"].items():

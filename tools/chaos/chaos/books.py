@@ -22,7 +22,9 @@ CREATE TRIGGER chaos_applied AFTER INSERT ON inbox FOR EACH ROW EXECUTE FUNCTION
 
 
 def open_tap(amqp_url: str, exchange: str) -> None:
-    """A durable queue bound to every event of the exchange, declared before any relay runs."""
+    """A durable queue bound to every event of the exchange. Opened once the platform's own
+    queues exist: a message the tap alone took would count as routed, and the relays keep an
+    unroutable one for later, which the ledger must not defeat."""
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
     try:
         channel = connection.channel()

@@ -41,7 +41,16 @@ def prepare(run: LocalRun) -> None:
     _platform_command(run, "deploy/secrets.sh")
     _platform_command(run, "deploy/manage.sh", "migrate")
     books.log_applications(run.env["SETTINGS_DATABASE_URL"])
+
+
+def open_books(run: LocalRun) -> dict[str, int]:
+    """The tap, once the consumer's queue is there; the outbox heads it starts counting from."""
+    queue = ledger.consumer_queue(run)
+    if not wait_until(lambda: books.consumers_on(run.env["AMQP_URL"], queue) > 0, 60):
+        raise RuntimeError(f"no consumer on {queue} within 60 s; see {run.log_path}")
+    heads = ledger.outbox_heads(run)
     books.open_tap(run.env["AMQP_URL"], run.env["EVENTS_EXCHANGE"])
+    return heads
 
 
 def migrate_demo_token(run: LocalRun) -> None:
@@ -51,14 +60,14 @@ def migrate_demo_token(run: LocalRun) -> None:
     _platform_command(run, rfadmin, "migration", "run")
 
 
-def wait_drained(run: LocalRun, seconds: float) -> None:
+def wait_drained(run: LocalRun, after: dict[str, int], seconds: float) -> None:
     """Until every event is sent and applied and every mail delivered (or the time is up)."""
 
     def drained() -> bool:
         try:
-            events = ledger.committed_events(run)
+            events = ledger.committed_events(run, after)
             mails = ledger.mails_part(run)
-            behind = ledger.consumers_behind(run)
+            behind = ledger.consumers_behind(run, after)
         except Exception:  # noqa: BLE001 - a database still away: not drained
             return False
         everything_sent = all(sent for _id, _type, sent in events)
@@ -68,6 +77,7 @@ def wait_drained(run: LocalRun, seconds: float) -> None:
 
 
 def exercise(run, postgres, rabbit, profile: dict) -> dict:
+    after = open_books(run)
     watch = faults.ProcessWatch(run).start()
     traffic = Traffic(run).start()
     asked: set[int] = set()
@@ -92,11 +102,11 @@ def exercise(run, postgres, rabbit, profile: dict) -> dict:
         traffic.stop()
         watch.stop()
     _say("traffic stopped; waiting for events and mails to drain")
-    wait_drained(run, profile["drain"])
+    wait_drained(run, after, profile["drain"])
     result = {
         "requests": ledger.requests_part(traffic.recorder),
         "saves": ledger.saves_part(run, traffic.recorder),
-        "events": ledger.events_part(run, books.drain_tap(run.env["AMQP_URL"])),
+        "events": ledger.events_part(run, after, books.drain_tap(run.env["AMQP_URL"])),
         "mails": ledger.mails_part(run),
         "connections": ledger.connections_part(run),
         "processes": ledger.processes_part(run, kills, watch, asked),

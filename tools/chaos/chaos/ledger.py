@@ -55,19 +55,29 @@ def saves_part(run: LocalRun, recorder: Recorder) -> dict:
     }
 
 
-def committed_events(run: LocalRun) -> list[tuple[str, str, bool]]:
-    """(id, type, marked sent by a relay) of every outbox row of every service."""
+def outbox_heads(run: LocalRun) -> dict[str, int]:
+    """The last outbox row of each service: the ledger counts the events after these."""
+    heads = {}
+    for name in DATABASES:
+        with psycopg.connect(run.env[f"{name}_DATABASE_URL"]) as conn:
+            heads[name] = conn.execute("SELECT coalesce(max(seq), 0) FROM outbox").fetchone()[0]
+    return heads
+
+
+def committed_events(run: LocalRun, after: dict[str, int]) -> list[tuple[str, str, bool]]:
+    """(id, type, marked sent by a relay) of every outbox row of every service since `after`."""
     rows = []
     for name in DATABASES:
         with psycopg.connect(run.env[f"{name}_DATABASE_URL"]) as conn:
             rows += conn.execute(
-                "SELECT id::text, type, sent_at IS NOT NULL FROM outbox"
+                "SELECT id::text, type, sent_at IS NOT NULL FROM outbox WHERE seq > %s",
+                (after[name],),
             ).fetchall()
     return rows
 
 
-def events_part(run: LocalRun, tapped: list[str]) -> dict:
-    committed = committed_events(run)
+def events_part(run: LocalRun, after: dict[str, int], tapped: list[str]) -> dict:
+    committed = committed_events(run, after)
     ids = {event_id for event_id, _type, _sent in committed}
     on_exchange = Counter(tapped)
     for_consumer = {event_id for event_id, type_, _sent in committed if type_ in HANDLERS}
@@ -88,6 +98,9 @@ def events_part(run: LocalRun, tapped: list[str]) -> dict:
         "for_consumer": len(for_consumer),
         "applied": len(for_consumer & set(applied)),
         "not_applied": len(for_consumer - set(applied)),
+        "not_applied_types": sorted(
+            type_ for id_, type_, _sent in committed if id_ in for_consumer - set(applied)
+        ),
         "applied_twice": sum(1 for n in applied.values() if n > 1),
         "dead_lettered": dead,
     }
@@ -105,15 +118,9 @@ def consumer_queue(run: LocalRun) -> str:
     return topology.queue_name(queue_owner(run.env["EVENTS_EXCHANGE"]), CONSUMER_NAME)
 
 
-def consumers_behind(run: LocalRun) -> int:
+def consumers_behind(run: LocalRun, after: dict[str, int]) -> int:
     """Events for the consumer committed but not applied yet."""
-    with psycopg.connect(run.env["TOKENS_DATABASE_URL"]) as conn:
-        wanted = {
-            str(i)
-            for (i,) in conn.execute(
-                "SELECT id FROM outbox WHERE type = ANY(%s)", (list(HANDLERS),)
-            )
-        }
+    wanted = {i for i, type_, _sent in committed_events(run, after) if type_ in HANDLERS}
     with psycopg.connect(run.env["SETTINGS_DATABASE_URL"]) as conn:
         done = {str(i) for (i,) in conn.execute("SELECT event_id FROM chaos_applied")}
     return len(wanted - done)

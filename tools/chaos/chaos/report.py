@@ -29,7 +29,12 @@ def render(ledger: dict) -> str:
         f" lost {events['lost']}",
         f"  to the consumer    {events['for_consumer']}: applied {events['applied']},"
         f" not applied {events['not_applied']}, applied twice {events['applied_twice']},"
-        f" dead-lettered {events['dead_lettered']}",
+        f" dead-lettered {events['dead_lettered']}"
+        + (
+            f" (not applied: {', '.join(events['not_applied_types'])})"
+            if events["not_applied"]
+            else ""
+        ),
         f"mails                queued {mails['queued']}, delivered to the sink's folder {mails['delivered']}"
         f" (the worker marked {mails['marked_sent_by_worker']} sent)",
         "connections          ready: "

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """supervisord event listener of the local run: prints every process's output to the terminal,
-each line after the time and the process's name (as honcho, its predecessor, did). supervisord reads this
-listener's stdout as its protocol, so the lines go to stderr, which it writes to its stdout."""
+each line after the time and the process's name. supervisord reads this listener's stdout as its
+protocol, so the lines go to stderr, which supervisord writes to its own stdout."""
 
 import sys
 import time
@@ -24,22 +24,29 @@ def acknowledge(stdout) -> None:
     stdout.flush()
 
 
-def prefixed(name: str, lines: list[str]) -> str:
-    stamp = time.strftime("%H:%M:%S")
-    return "".join(f"{stamp} {name:<{WIDTH}} | {line}\n" for line in lines)
+class Lines:
+    """Whole lines of each process, after the time and its name; supervisord hands output over
+    in chunks that may end inside a line, so each process's unfinished line waits for the rest."""
+
+    def __init__(self, clock=time.localtime):
+        self.clock = clock
+        self.partial: dict[str, str] = {}
+
+    def feed(self, name: str, data: str) -> str:
+        *lines, rest = (self.partial.pop(name, "") + data).split("\n")
+        if rest:
+            self.partial[name] = rest
+        stamp = time.strftime("%H:%M:%S", self.clock())
+        return "".join(f"{stamp} {name:<{WIDTH}} | {line}\n" for line in lines)
 
 
 def main() -> None:
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    partial: dict[str, str] = {}  # the unfinished last line of each process's previous chunk
+    stdin, stdout, lines = sys.stdin.buffer, sys.stdout.buffer, Lines()
     while True:
         fields, data = next_event(stdin, stdout)
-        name = fields["processname"]
-        *lines, rest = (partial.pop(name, "") + data).split("\n")
-        if rest:
-            partial[name] = rest
-        if lines:
-            sys.stderr.write(prefixed(name, lines))
+        text = lines.feed(fields["processname"], data)
+        if text:
+            sys.stderr.write(text)
             sys.stderr.flush()
         acknowledge(stdout)
 

@@ -107,6 +107,22 @@ class Scale:
         return counts
 
 
+def gunicorn_command(module: str, url: str, workers: str) -> list[str]:
+    """The web process of a service's package, as the local run starts it, serving `url`."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        "deploy/gunicorn.conf.py",
+        "-b",
+        url.removeprefix("http://"),
+        "-w",
+        workers,
+        f"{module}.entrypoints.api:create_app()",
+    ]
+
+
 class Platform:
     def __init__(
         self,
@@ -178,18 +194,7 @@ class Platform:
             for number, url in enumerate(self.web_urls[spec.name]):
                 self._spawn(
                     spec.name if number == 0 else f"{spec.name}-{number + 1}",
-                    [
-                        sys.executable,
-                        "-m",
-                        "gunicorn",
-                        "-c",
-                        "deploy/gunicorn.conf.py",
-                        "-b",
-                        url.removeprefix("http://"),
-                        "-w",
-                        workers,
-                        f"{spec.module}.entrypoints.api:create_app()",
-                    ],
+                    gunicorn_command(spec.module, url, workers),
                 )
             for worker, copies in self.scale.worker_counts(spec).items():
                 for number in range(copies):

@@ -125,14 +125,18 @@ class LocalRun:
                 continue  # gone meanwhile, or not ours to read
         return found
 
-    def stop(self) -> None:
-        """Ctrl-C: SIGINT to the foreground group (make and supervisord), as a terminal sends."""
-        os.killpg(self.process.pid, signal.SIGINT)
+    def stop(self, how: signal.Signals = signal.SIGINT) -> None:
+        """SIGINT as Ctrl-C sends it, to the foreground group (make and supervisord); SIGTERM as
+        `kill` sends it, to make alone."""
+        if how == signal.SIGINT:
+            os.killpg(self.process.pid, signal.SIGINT)
+        else:
+            self.process.send_signal(how)
         try:
             self.process.wait(timeout=45)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
-            raise AssertionError("make run did not stop within 45 s of Ctrl-C") from None
+            raise AssertionError(f"make run did not stop within 45 s of {how.name}") from None
         finally:
             self.reader.join(timeout=10)
             self.process.stdout.close()

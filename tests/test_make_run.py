@@ -44,15 +44,15 @@ def assert_every_service_answers(ports: dict) -> None:
         assert ready.status_code == 200, (name, ready.text)
 
 
-def stop_and_check_nothing_is_left(run: LocalRun, ports: dict) -> None:
-    run.stop()
-    assert run.leftovers() == [], "processes of the run outlived Ctrl-C:\n" + run.output()[-4000:]
+def stop_and_check_nothing_is_left(run: LocalRun, ports: dict, how=signal.SIGINT) -> None:
+    run.stop(how)
+    assert run.leftovers() == [], f"processes outlived {how.name}:\n" + run.output()[-4000:]
     for name in SERVICES:
         with pytest.raises(requests.ConnectionError):
             requests.get(f"http://127.0.0.1:{ports[name]}/healthz", timeout=2)
 
 
-def run_once(env, ports, urls) -> tuple[str, dict]:
+def run_once(env, ports, urls, how=signal.SIGINT) -> tuple[str, dict]:
     run = LocalRun(env)
     try:
         banner = run.wait_for_banner()
@@ -63,17 +63,19 @@ def run_once(env, ports, urls) -> tuple[str, dict]:
         assert drained(urls), "the relays did not send the demo data's events"
         time.sleep(2)  # let consumers apply what the relays just sent
     finally:
-        stop_and_check_nothing_is_left(run, ports)
+        stop_and_check_nothing_is_left(run, ports, how)
     return banner, row_counts(urls)
 
 
-def test_make_run_serves_every_service_stops_on_ctrl_c_and_keeps_data_on_rerun(local_run_env):
+def test_make_run_serves_every_service_stops_on_ctrl_c_or_kill_and_keeps_data_on_rerun(
+    local_run_env,
+):
     env, ports, urls = local_run_env
     banner, first = run_once(env, ports, urls)
     assert f"http://127.0.0.1:{ports['GATEWAY']}/" in banner
     assert "900232" in banner and "demo-resultat-finans" in banner
     assert "kaisa@900232" in banner and "demo-fortnox-sandbox" in banner
-    _, second = run_once(env, ports, urls)
+    _, second = run_once(env, ports, urls, signal.SIGTERM)
     assert second == first, "a second `make run` changed or duplicated data"
 
 

@@ -60,6 +60,7 @@ def render(processes: list[Process], environ: Mapping[str, str], var_dir: Path) 
 nodaemon=true
 logfile={var_dir}/supervisord.log
 logfile_maxbytes=10MB
+logfile_backups=1
 pidfile={var_dir}/supervisord.pid
 childlogdir={var_dir}
 

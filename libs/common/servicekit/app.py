@@ -58,7 +58,10 @@ def create_service_app(
     amqp_url: str | None,
     log_level: str = "INFO",
     pool_size: int = 10,
+    wait_for_database: bool = False,
 ) -> Flask:
+    """`wait_for_database`: for an app that reads the database while it is created: the
+    migrations are applied before this returns, waiting for PostgreSQL as long as it takes."""
     setup_logging(service, log_level)
     app = Flask(service)
     outage = outage_of(app)
@@ -72,7 +75,9 @@ def create_service_app(
         )
         app.extensions["db_pool"] = pool
         checks[POSTGRESQL] = lambda: db.ping(pool)
-        if migrations is not None:
+        if migrations is not None and wait_for_database:
+            migrate_patiently(database_url, migrations, outage)
+        elif migrations is not None:
             schema = _Schema(database_url, migrations, outage)
             if not schema.applied.is_set():
                 checks["migrations"] = schema.check
@@ -83,7 +88,9 @@ def create_service_app(
     return app
 
 
-def create_service_app_from_config(config: dict, migrations: Path | None) -> Flask:
+def create_service_app_from_config(
+    config: dict, migrations: Path | None, *, wait_for_database: bool = False
+) -> Flask:
     """create_service_app() for a service's config (servicekit.config.service_base and the
     service's own keys): its name, database, broker (none where the config has none) and log
     level; the whole config goes into app.config."""
@@ -93,6 +100,7 @@ def create_service_app_from_config(config: dict, migrations: Path | None) -> Fla
         migrations=migrations,
         amqp_url=config.get("AMQP_URL"),
         log_level=config["LOG_LEVEL"],
+        wait_for_database=wait_for_database,
     )
     app.config.update(config)
     return app

@@ -68,9 +68,20 @@ VARIABLES = [
     Variable("FORTNOX_ACCOUNT_TYPE", "", "`service` to connect with Fortnox service accounts"),
     Variable(
         "TOKENS_KEEPALIVE_DAYS",
-        "30",
-        "renew a refresh token this many days after issue (plus up to 7 days' jitter), before"
-        " Fortnox's 45 days lapse",
+        "17",
+        "renew an idle connection's refresh token this many days after issue (plus up to"
+        " TOKENS_KEEPALIVE_JITTER_DAYS), well within Fortnox's shortest documented life",
+    ),
+    Variable(
+        "TOKENS_KEEPALIVE_JITTER_DAYS",
+        "3",
+        "random spread added to TOKENS_KEEPALIVE_DAYS so renewals do not bunch up",
+    ),
+    Variable(
+        "TOKENS_REFRESH_TOKEN_DAYS",
+        "31",
+        "life of a Fortnox refresh token to plan for (Fortnox's pages say 31 and 45 days: the"
+        " shorter); the service refuses to start unless keep-alive + jitter leave 7 days of it",
     ),
     Variable(
         "TOKENS_HOT_WINDOW_SECONDS",

@@ -16,6 +16,9 @@ CONNECTION_WAIT_SECONDS = 3.0
 # then starts a fresh attempt at once. Kept small, so the pool never sleeps long after
 # PostgreSQL is back.
 RECONNECT_GIVE_UP_SECONDS = 2.0
+# A server that does not answer at all (a failover, a dropped network) must not hold a process
+# for the kernel's two minutes of SYN retries.
+CONNECT_TIMEOUT_SECONDS = 5
 
 
 def open_pool(
@@ -33,7 +36,7 @@ def open_pool(
         url,
         min_size=min_size,
         max_size=max_size,
-        kwargs={"row_factory": dict_row},
+        kwargs={"row_factory": dict_row, "connect_timeout": CONNECT_TIMEOUT_SECONDS},
         name=name or None,
         open=False,
         check=ConnectionPool.check_connection,

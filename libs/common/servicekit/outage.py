@@ -75,34 +75,31 @@ class Outage:
             if dependency in self._since:
                 return
             self._since[dependency] = time.monotonic()
-        WAITING.labels(self.process, dependency).set(1)
-        log.warning(
-            "%s unavailable; waiting for it and retrying",
-            dependency,
-            extra={
-                "process_name": self.process,
-                "dependency": dependency,
-                "error": f"{type(error).__name__}: {error}" if error else "",
-            },
-        )
+        self._report(dependency, 1, "%s unavailable; waiting for it and retrying", error=error)
 
     def up(self, dependency: str) -> None:
         """Note that `dependency` answers; logs only when this ends an outage."""
         with self._lock:
             since = self._since.pop(dependency, None)
-        if since is None:
-            return
-        WAITING.labels(self.process, dependency).set(0)
-        # At the outage's own level, so whoever saw it start sees it end.
-        log.warning(
-            "%s is back",
-            dependency,
-            extra={
-                "process_name": self.process,
-                "dependency": dependency,
-                "outage_seconds": round(time.monotonic() - since, 1),
-            },
-        )
+        if since is not None:
+            self._report(dependency, 0, "%s is back", outage_seconds=time.monotonic() - since)
+
+    def _report(
+        self,
+        dependency: str,
+        waiting: int,
+        message: str,
+        error: BaseException | None = None,
+        outage_seconds: float | None = None,
+    ) -> None:
+        WAITING.labels(self.process, dependency).set(waiting)
+        fields = {"process_name": self.process, "dependency": dependency}
+        if error is not None:
+            fields["error"] = f"{type(error).__name__}: {error}"
+        if outage_seconds is not None:
+            fields["outage_seconds"] = round(outage_seconds, 1)
+        # The end at the start's own level, so whoever saw an outage begin sees it end.
+        log.warning(message, dependency, extra=fields)
 
     def waiting_for(self) -> list[str]:
         with self._lock:

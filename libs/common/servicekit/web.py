@@ -221,6 +221,8 @@ def install_platform(
         for observe in app.extensions.get(_ON_SCRAPE, ()):
             try:
                 observe()
+            except UNAVAILABLE_ERRORS as exc:
+                note_unavailable(app, exc)  # logged once per outage, not once per scrape
             except Exception:  # noqa: BLE001 - the other figures are still worth serving
                 log.warning("a metric could not be observed for this scrape", exc_info=True)
         return Response(metrics_payload(), mimetype=CONTENT_TYPE_LATEST)

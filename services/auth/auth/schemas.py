@@ -75,6 +75,9 @@ class SessionOut(Schema):
     username = fields.String(allow_none=True)
     org_id = fields.UUID()
     org_name = fields.String()
+    org_number = fields.String(
+        allow_none=True, metadata={"description": "The organisation's own (NNNNNN-NNNN)."}
+    )
     customer_number = fields.String(allow_none=True)
     role = fields.String(validate=validate.OneOf(ROLES))
 

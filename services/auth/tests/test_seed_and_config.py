@@ -54,3 +54,10 @@ def test_demo_users_log_in_with_customer_number_or_email(demo, api):
     assert api.login("900232").status_code == 200
     assert api.login("kaisa@jlmdata.se").status_code == 200
     assert api.login("olle@jlmdata.se").status_code == 200
+
+
+def test_a_session_names_its_organisations_own_number(demo, api):
+    """The gateway sends it with "Ny Token": a first Fortnox connection must carry it."""
+    token = api.session_of("900232")
+    me = api.post("/internal/sessions/resolve", {"session_token": token}).get_json()
+    assert (me["org_name"], me["org_number"]) == ("Jlmdata AB", "559192-5788")

@@ -8,7 +8,14 @@ from psycopg_pool import ConnectionPool
 from servicekit.db import transaction
 
 from fortnox_sandbox.adapters import control, keys
-from fortnox_sandbox.domain.rules import ApiError, AuthorizeError, OAuthError
+from fortnox_sandbox.domain.rules import (
+    PROXY_HTML,
+    PROXY_TEXT,
+    ApiError,
+    AuthorizeError,
+    OAuthError,
+    RawAnswer,
+)
 
 
 @dataclass
@@ -48,15 +55,29 @@ class Sandbox:
             time.sleep(fault["hang_seconds"])
         if not fault["status"]:
             return
-        status = fault["status"]
-        headers = {"Retry-After": str(fault["retry_after"] or 1)} if status == 429 else {}
-        message = "Too Many Requests" if status == 429 else "Injected fault (sandbox)"
-        if endpoint == "companyinformation":
-            raise ApiError(status, 1000003 if status >= 500 else 0, message, headers)
-        if endpoint == "auth":
-            raise AuthorizeError("Tjänsten är inte tillgänglig just nu. Försök igen.", status)
-        error = "temporarily_unavailable" if status in (429, 503) else "server_error"
-        raise OAuthError(status, error, message, headers)
+        raise fault_answer(endpoint, fault)
+
+
+def fault_answer(endpoint: str, fault: dict) -> Exception:
+    """The answer an injected fault gives, in the shape it asks for (see control.FAULT_BODIES)."""
+    status, shape, error = fault["status"], fault["body"], fault["error"]
+    headers = {}
+    if fault["retry_after"] is not None:  # a 429 without Retry-After is a case of its own
+        headers["Retry-After"] = str(fault["retry_after"])
+    message = "Too Many Requests" if status == 429 else "Injected fault (sandbox)"
+    if shape == "empty":
+        return RawAnswer(status, "", None, headers)
+    if shape == "text":
+        return RawAnswer(status, PROXY_TEXT, "text/plain", headers)
+    if shape == "html":
+        return RawAnswer(status, PROXY_HTML.format(status=status), "text/html", headers)
+    if endpoint == "auth" and not shape:
+        return AuthorizeError("Tjänsten är inte tillgänglig just nu. Försök igen.", status)
+    if shape == "error_information" or (endpoint == "companyinformation" and not shape):
+        code = int(error) if error.isdigit() else (1000003 if status >= 500 else 0)
+        return ApiError(status, code, message, headers)
+    default = "temporarily_unavailable" if status in (429, 503) else "server_error"
+    return OAuthError(status, error or default, message, headers)
 
 
 def bootstrap(pool: ConnectionPool, config: dict) -> Sandbox:

@@ -42,6 +42,38 @@ def test_injected_429_carries_retry_after(fortnox_sandbox, control, tenant):
     assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("body", "error", "content_type", "text"),
+    [
+        ("text", "", "text/plain", "Service Unavailable"),
+        ("html", "", "text/html", "<h1>502 Bad Gateway</h1>"),
+        ("empty", "", None, ""),
+        ("oauth", "invalid_client", "application/json", '"error":"invalid_client"'),
+        ("error_information", "2000311", "application/json", '"code":2000311'),
+    ],
+)
+def test_injected_faults_answer_in_the_shape_asked_for(
+    fortnox_sandbox, control, tenant, body, error, content_type, text
+):
+    tokens = fortnox_sandbox.token(fortnox_sandbox.connect(tenant).code).json()
+    control.inject_fault("token", 502, body=body, error=error)
+    response = fortnox_sandbox.refresh(tokens["refresh_token"])
+    assert response.status_code == 502
+    assert response.headers.get("Content-Type", "").split(";")[0] == (content_type or "")
+    assert text.replace(" ", "") in response.text.replace(" ", "")
+    assert "Retry-After" not in response.headers
+    assert fortnox_sandbox.refresh(tokens["refresh_token"]).status_code == 200
+
+
+def test_a_429_without_retry_after_and_a_malformed_200(fortnox_sandbox, control, tenant):
+    control.inject_fault("companyinformation", 429)
+    limited = fortnox_sandbox.company_information(legacy_token=tenant.legacy_token)
+    assert limited.status_code == 429 and "Retry-After" not in limited.headers
+    control.inject_fault("companyinformation", 200, body="html")
+    odd = fortnox_sandbox.company_information(legacy_token=tenant.legacy_token)
+    assert odd.status_code == 200 and odd.headers["Content-Type"].startswith("text/html")
+
+
 def test_injected_fault_on_migrate_keeps_the_legacy_token(fortnox_sandbox, control, tenant):
     control.inject_fault("migrate", 503)
     assert fortnox_sandbox.migrate(tenant.legacy_token).status_code == 503
@@ -78,11 +110,11 @@ def test_bad_fault_requests_are_refused_with_field_messages(fortnox_sandbox):
     response = requests.post(
         f"{fortnox_sandbox.base_url}/_control/faults",
         timeout=10,
-        json={"endpoint": "nowhere", "status": 418},
+        json={"endpoint": "nowhere", "status": 302, "body": "xml"},
         auth=(fortnox_sandbox.client_id, fortnox_sandbox.client_secret),
     )
     assert response.status_code == 422
-    assert set(response.json()["error"]["fields"]) == {"endpoint", "status"}
+    assert set(response.json()["error"]["fields"]) == {"endpoint", "status", "body"}
 
 
 def test_control_api_needs_the_client_credentials(fortnox_sandbox):

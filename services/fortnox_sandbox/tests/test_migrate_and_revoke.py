@@ -95,16 +95,15 @@ def test_revoking_a_legacy_token_as_fortnox_documents_ends_it(fortnox_sandbox, t
     assert fortnox_sandbox.migrate(tenant.legacy_token).status_code == 404
 
 
-def test_revoking_a_legacy_token_with_client_credentials_and_a_hint_ends_it(
-    fortnox_sandbox, tenant
-):
+def test_a_legacy_token_sent_form_encoded_is_refused_and_lives_on(fortnox_sandbox, tenant):
     response = fortnox_sandbox._post(
         "/oauth-v1/revoke", {"token_type_hint": "access_token", "token": tenant.legacy_token}
     )
-    assert response.status_code == 200 and response.json() == {"revoked": True}
-    assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 401
+    assert response.status_code == 400 and response.json()["error"] == "invalid_request"
+    assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 200
     again = fortnox_sandbox.revoke_legacy(tenant.legacy_token, with_client=True)
     assert again.status_code == 200 and again.json() == {"revoked": True}
+    assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 401
 
 
 def test_a_legacy_token_of_another_client_is_not_revoked(fortnox_sandbox, tenant):

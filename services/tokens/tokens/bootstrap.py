@@ -14,11 +14,25 @@ from tokens.adapters.work import StateStore, WorkQueue
 from tokens.domain.connection import Policy
 from tokens.handlers import Services, Settings
 
+# What must be left of a refresh token's life after its keep-alive renewal is due: room for
+# a refresher outage, cool-downs after failures and a Fortnox incident before the token lapses.
+KEEPALIVE_MARGIN_DAYS = 7
+
 
 def policy_from(config: dict) -> Policy:
+    """The timing rules; refuses keep-alive settings that could let an idle token lapse."""
+    after, jitter = config["KEEPALIVE_DAYS"], config["KEEPALIVE_JITTER_DAYS"]
+    life = config["REFRESH_TOKEN_DAYS"]
+    if after <= 0 or jitter < 0 or after + jitter > life - KEEPALIVE_MARGIN_DAYS:
+        raise RuntimeError(
+            f"TOKENS_KEEPALIVE_DAYS ({after:g}) + TOKENS_KEEPALIVE_JITTER_DAYS ({jitter:g}) must"
+            f" be positive and leave {KEEPALIVE_MARGIN_DAYS} days of TOKENS_REFRESH_TOKEN_DAYS"
+            f" ({life:g}): an idle connection would risk its refresh token lapsing"
+        )
     return Policy(
         refresh_margin=timedelta(seconds=config["REFRESH_MARGIN_SECONDS"]),
-        keepalive_after=timedelta(days=config["KEEPALIVE_DAYS"]),
+        keepalive_after=timedelta(days=after),
+        keepalive_spread=timedelta(days=jitter),
         hot_window=timedelta(seconds=config["HOT_WINDOW_SECONDS"]),
         cooldown_base=timedelta(seconds=config["COOLDOWN_SECONDS"]),
     )

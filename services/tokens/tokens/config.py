@@ -22,6 +22,8 @@ def load(environ: dict | None = None) -> dict:
         "REDIRECT_URI": env.get("PUBLIC_BASE_URL", environ).rstrip("/") + "/fortnox/callback",
         "REFRESH_MARGIN_SECONDS": float(env.get("TOKEN_REFRESH_MARGIN_SECONDS", environ)),
         "KEEPALIVE_DAYS": float(env.get("TOKENS_KEEPALIVE_DAYS", environ)),
+        "KEEPALIVE_JITTER_DAYS": float(env.get("TOKENS_KEEPALIVE_JITTER_DAYS", environ)),
+        "REFRESH_TOKEN_DAYS": float(env.get("TOKENS_REFRESH_TOKEN_DAYS", environ)),
         "HOT_WINDOW_SECONDS": float(env.get("TOKENS_HOT_WINDOW_SECONDS", environ)),
         "COOLDOWN_SECONDS": float(env.get("TOKENS_COOLDOWN_SECONDS", environ)),
         "RETRY_ATTEMPTS": int(env.get("TOKENS_RETRY_ATTEMPTS", environ)),

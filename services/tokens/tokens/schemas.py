@@ -36,6 +36,16 @@ class StartConnectIn(_In):
 
     user_id = fields.String(required=True, validate=_short, metadata=_user)
     session_ref = fields.String(required=True, validate=_short, metadata=_session)
+    organisation_number = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Regexp(r"^[0-9]{6}-?[0-9]{4}$"),
+        metadata={
+            "description": "The organisation's own number (auth's): on its first connection,"
+            " Fortnox's OrganizationNumber must be the same, else nothing is connected.",
+            "example": "559192-5788",
+        },
+    )
     account_type = fields.String(
         load_default=None,
         allow_none=True,
@@ -119,6 +129,15 @@ class OutcomeOut(Schema):
         allow_none=True,
         metadata={"type": "string", "description": "Why, for `exchange_failed`."},
     )
+    reason_code = fields.Function(
+        lambda outcome: outcome.detail.get("reason_code"),
+        allow_none=True,
+        metadata={
+            "type": "string",
+            "description": "For `exchange_failed`: Fortnox's answer as a reason code"
+            " (temporary, reauthorize or misconfigured class, tokens/domain/answers.py).",
+        },
+    )
 
 
 _KINDS = {"enum": [LEGACY, OAUTH, SERVICE]}
@@ -168,6 +187,13 @@ class StatusOut(Schema):
     last_failure_at = fields.AwareDateTime(allow_none=True)
     last_failure_reason = fields.String(allow_none=True)
     reauthorization_reason = fields.String(allow_none=True)
+    reauthorization_code = fields.String(
+        allow_none=True,
+        metadata={"description": 'Why "Ny Token" is needed: a reason code of domain/answers.py.'},
+    )
+    last_failure_code = fields.String(
+        allow_none=True, metadata={"description": "The last failure's reason code."}
+    )
     migration_state = fields.String(
         allow_none=True, metadata={"description": "Of the move from the legacy token to OAuth."}
     )
@@ -179,6 +205,16 @@ class CheckOut(Schema):
 
     ok = fields.Boolean()
     reason = fields.String(metadata={"description": "For people."})
+    reason_code = fields.String(
+        metadata={"description": "ok, not_connected, or a reason code of domain/answers.py."}
+    )
+    klass = fields.String(
+        data_key="class",
+        metadata={
+            "description": "ok, not_connected, temporary, reauthorize or misconfigured.",
+            "enum": ["ok", "not_connected", "temporary", "reauthorize", "misconfigured"],
+        },
+    )
     company = fields.Nested(CompanyOut, allow_none=True)
 
 

@@ -45,6 +45,15 @@ class TokenUpgradedV1(_CompanyFields):
 class TokenReauthorizationRequiredV1(EventData):
     kind = fields.String(required=True, validate=_KINDS)
     reason = fields.String(required=True)
+    reason_code = fields.String(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "Why, as a code: grant_invalid, consent_withdrawn,"
+            " authentication_failed, license_missing, migration_refused, refused,"
+            " refresh_interrupted, refresh_unanswered (absent from older events)"
+        },
+    )
 
 
 class TokenRecoveredV1(EventData):
@@ -56,6 +65,7 @@ class TokenRecoveredV1(EventData):
 class TokenMigrationFailedV1(EventData):
     status = fields.Integer(allow_none=True, load_default=None)
     reason = fields.String(required=True)
+    reason_code = fields.String(allow_none=True, load_default=None)
 
 
 class TokenRevokedV1(EventData):

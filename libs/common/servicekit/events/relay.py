@@ -21,6 +21,7 @@ import psycopg
 from pika.exceptions import AMQPError
 
 from servicekit import config as env
+from servicekit import db
 from servicekit.events import metrics, pending
 from servicekit.events.backoff import Backoff, retry_delay
 from servicekit.events.lifecycle import stop_on_signals
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 CORRELATION_HEADER = "x-correlation-id"
 _STATS_EVERY = 2.0
 _PURGE_EVERY = 3600.0
+_CONNECT = {"autocommit": True, "connect_timeout": db.CONNECT_TIMEOUT_SECONDS}
 
 
 def message_properties(event: pending.PendingEvent) -> pika.BasicProperties:
@@ -115,8 +117,8 @@ class Relay:
 
     def _ensure_connected(self) -> None:
         if self._db is None or self._db.closed:
-            self._db = psycopg.connect(self.database_url, autocommit=True)
-            self._listener = psycopg.connect(self.database_url, autocommit=True)
+            self._db = psycopg.connect(self.database_url, **_CONNECT)
+            self._listener = psycopg.connect(self.database_url, **_CONNECT)
             self._listener.execute("LISTEN outbox_pending")
             self.outage.up(POSTGRESQL)
         if self._publisher is None or not self._publisher.is_open:

@@ -22,7 +22,8 @@ def insert_session(
 def find_session(conn: Connection, id_hash: bytes) -> dict | None:
     return conn.execute(
         "SELECT s.created_at, s.last_seen_at, u.id AS user_id, u.name, u.email, u.username,"
-        " u.disabled_at, m.org_id, m.role, o.name AS org_name, o.customer_number"
+        " u.disabled_at, m.org_id, m.role, o.name AS org_name, o.org_number,"
+        " o.customer_number"
         " FROM sessions s JOIN users u ON u.id = s.user_id"
         " JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.org_id"
         " WHERE s.id_hash = %s",

@@ -69,7 +69,9 @@ class MailWorker:
 
     def _listen(self) -> None:
         if self._listener is None:
-            listener = psycopg.connect(self.database_url, autocommit=True, connect_timeout=5)
+            listener = psycopg.connect(
+                self.database_url, autocommit=True, connect_timeout=db.CONNECT_TIMEOUT_SECONDS
+            )
             listener.execute(f"LISTEN {CHANNEL}")
             self._listener = listener
 

@@ -84,6 +84,7 @@ def resolve_session(ctx: AuthContext, token: str | None) -> dict:
         "username": row["username"],
         "org_id": str(row["org_id"]),
         "org_name": row["org_name"],
+        "org_number": row["org_number"],
         "customer_number": row["customer_number"],
         "role": row["role"],
     }

@@ -10,6 +10,9 @@ import psycopg
 from fortnox_sandbox.domain import rules
 
 FAULT_ENDPOINTS = ("auth", "token", "migrate", "revoke", "companyinformation")
+# What a fault's body looks like: '' the endpoint's own shape (OAuth JSON on oauth-v1,
+# ErrorInformation on /3/), or one shape on any endpoint: a proxy's text or HTML, nothing at all.
+FAULT_BODIES = ("", "oauth", "error_information", "empty", "text", "html")
 
 
 def insert_fault(
@@ -20,11 +23,13 @@ def insert_fault(
     status: int | None,
     retry_after: int | None,
     hang_seconds: float | None,
+    body: str = "",
+    error: str = "",
 ) -> int:
     row = conn.execute(
-        "INSERT INTO faults (endpoint, status, retry_after, hang_seconds, remaining)"
-        " VALUES (%s, %s, %s, %s, %s) RETURNING id",
-        (endpoint, status, retry_after, hang_seconds, count),
+        "INSERT INTO faults (endpoint, status, retry_after, hang_seconds, remaining, body, error)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING id",
+        (endpoint, status, retry_after, hang_seconds, count, body, error),
     ).fetchone()
     return row["id"]
 
@@ -45,7 +50,8 @@ def clear_faults(conn: psycopg.Connection) -> None:
 
 def pending_faults(conn: psycopg.Connection) -> list[dict]:
     return conn.execute(
-        "SELECT id, endpoint, status, retry_after, hang_seconds, remaining FROM faults"
+        "SELECT id, endpoint, status, retry_after, hang_seconds, remaining, body, error"
+        " FROM faults"
         " WHERE remaining > 0 ORDER BY id"
     ).fetchall()
 

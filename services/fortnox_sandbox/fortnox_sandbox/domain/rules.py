@@ -60,6 +60,25 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
+class RawAnswer(Exception):
+    """An injected answer in no Fortnox shape: a proxy's text or HTML page, or no body at all."""
+
+    def __init__(self, status: int, body: str, mimetype: str | None, headers: dict | None = None):
+        super().__init__(f"{status} {mimetype}")
+        self.status = status
+        self.body = body
+        self.mimetype = mimetype
+        self.headers = headers or {}
+
+
+PROXY_TEXT = "Service Unavailable\n"
+PROXY_HTML = (
+    "<html>\n<head><title>{status} Bad Gateway</title></head>\n<body>\n"
+    "<center><h1>{status} Bad Gateway</h1></center>\n<hr><center>nginx</center>\n"
+    "</body>\n</html>\n"
+)
+
+
 class AuthorizeError(Exception):
     """The authorize request cannot go on: an error page, never a redirect."""
 

@@ -5,13 +5,13 @@ A STAND-IN for Fortnox (apps.fortnox.se and api.fortnox.se) for local runs and t
 
 from pathlib import Path
 
-from flask import Flask, jsonify
+from flask import Flask, Response, jsonify
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from servicekit.app import create_service_app_from_config, pool_of
 
 from fortnox_sandbox import config as service_config
 from fortnox_sandbox.bootstrap import bootstrap
-from fortnox_sandbox.domain.rules import ApiError, AuthorizeError, OAuthError
+from fortnox_sandbox.domain.rules import ApiError, AuthorizeError, OAuthError, RawAnswer
 from fortnox_sandbox.entrypoints import control, control_consents, oauth, pages, rest
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -24,7 +24,9 @@ CSP = (
 
 def create_app(config: dict | None = None) -> Flask:
     config = config or service_config.load()
-    app = create_service_app_from_config(config, MIGRATIONS)
+    # The sandbox reads its signing keys while it starts: started while PostgreSQL is down, it
+    # waits for it (a gunicorn worker that waits longer than its timeout is simply started again).
+    app = create_service_app_from_config(config, MIGRATIONS, wait_for_database=True)
     sandbox = bootstrap(pool_of(app), config)
     app.extensions["fortnox_sandbox"] = sandbox
     app.secret_key = sandbox.session_key
@@ -60,6 +62,14 @@ def _register_answers(app: Flask) -> None:
         response = jsonify(ErrorInformation={"error": 1, "message": exc.message, "code": exc.code})
         response.headers.update(exc.headers)
         return response, exc.status
+
+    @app.errorhandler(RawAnswer)
+    def _raw_answer(exc: RawAnswer):
+        response = Response(exc.body, status=exc.status, mimetype=exc.mimetype)
+        if exc.mimetype is None:
+            del response.headers["Content-Type"]
+        response.headers.update(exc.headers)
+        return response
 
     @app.errorhandler(AuthorizeError)
     def _authorize_error(exc: AuthorizeError):

@@ -63,13 +63,18 @@ def add_fault():
     endpoint = body.get("endpoint")
     status = _number(body, "status")
     hang = _number(body, "hang_seconds", kind=float)
+    shape, error = body.get("body") or "", body.get("error") or ""
     errors = {}
     if endpoint not in control.FAULT_ENDPOINTS:
         errors["endpoint"] = [f"one of {', '.join(control.FAULT_ENDPOINTS)}"]
-    if status not in (None, 429, 500, 503):
-        errors["status"] = ["one of 429, 500, 503"]
+    if status is not None and not (400 <= status <= 599 or (status == 200 and shape)):
+        errors["status"] = ["400-599, or 200 with a body (a malformed answer)"]
     if status is None and not hang:
         errors["status"] = ["give a status, hang_seconds, or both"]
+    if shape not in control.FAULT_BODIES:
+        errors["body"] = [f"one of {', '.join(repr(b) for b in control.FAULT_BODIES)}"]
+    if not isinstance(error, str) or len(error) > 100:
+        errors["error"] = ["an OAuth error or an ErrorInformation code, at most 100 characters"]
     if errors:
         raise BadInput(422, "invalid_input", "The input is not valid.", errors)
     with transaction(_sandbox().pool) as conn:
@@ -80,6 +85,8 @@ def add_fault():
             status=status,
             retry_after=_number(body, "retry_after"),
             hang_seconds=hang,
+            body=shape,
+            error=error,
         )
     return jsonify(id=fault_id), 201
 

@@ -39,6 +39,9 @@ def migrate():
 def revoke():
     return _no_store(
         revocation.revoke(
-            _sandbox(), request.headers.get("Authorization"), request.form.get("token", "")
+            _sandbox(),
+            request.headers.get("Authorization"),
+            request.form.get("token", ""),
+            multipart=request.mimetype == "multipart/form-data",
         )
     )

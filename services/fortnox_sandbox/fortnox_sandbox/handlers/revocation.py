@@ -2,8 +2,10 @@
 
 - A refresh token (HTTP Basic, `token_type_hint=refresh_token&token=...`): its grant ends, and
   with it the refresh token's successors and their access tokens.
-- An old-type (legacy) access token with its long lifespan (`token=...`; Fortnox's example sends
-  it as multipart/form-data without a hint or client credentials): the token ends at once.
+- An old-type (legacy) access token with its long lifespan: Fortnox's page sends it as
+  multipart/form-data with `token` only, no hint and no client credentials, and that is the
+  one way the sandbox takes it (form-urlencoded answers 400 invalid_request); the token ends
+  at once. Client credentials, when sent anyway, are checked and must be the token's client.
 
 Access tokens of the authorization-code flow (JWTs) cannot be revoked "due to their short
 lifespan": the sandbox says so with RFC 7009's `unsupported_token_type` instead of pretending.
@@ -21,9 +23,12 @@ ACCESS_TOKEN_NOT_REVOCABLE = (
     "Revoke of access-token is not supported for Authorization Code Flow due to their short"
     " lifespan; revoke the refresh-token instead"
 )
+LEGACY_AS_MULTIPART = "An old-type access token is revoked as multipart/form-data with `token`"
 
 
-def revoke(sandbox: Sandbox, authorization: str | None, token_value: str) -> dict:
+def revoke(
+    sandbox: Sandbox, authorization: str | None, token_value: str, *, multipart: bool = False
+) -> dict:
     sandbox.apply_fault("revoke")
     # Client credentials are checked whenever they are sent; only a legacy token may come without.
     client_id = authenticate_client(sandbox, authorization) if authorization else None
@@ -44,6 +49,8 @@ def revoke(sandbox: Sandbox, authorization: str | None, token_value: str) -> dic
             failure = OAuthError(
                 400, "unauthorized_client", "The token was issued to another client"
             )
+        elif legacy and not multipart:
+            failure = OAuthError(400, "invalid_request", LEGACY_AS_MULTIPART)
         elif refresh:
             grants.revoke_grant(conn, refresh["grant_id"])
         elif legacy and legacy["revoked_at"] is None:

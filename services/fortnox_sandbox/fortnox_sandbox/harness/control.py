@@ -27,13 +27,19 @@ class SandboxControl:
         count: int = 1,
         retry_after: int | None = None,
         hang_seconds: float | None = None,
+        body: str = "",
+        error: str = "",
     ) -> int:
+        """`body`: '' (the endpoint's own shape), oauth, error_information, empty, text, html;
+        `error`: the OAuth error or ErrorInformation code it carries."""
         body = {
             "endpoint": endpoint,
             "status": status,
             "count": count,
             "retry_after": retry_after,
             "hang_seconds": hang_seconds,
+            "body": body,
+            "error": error,
         }
         return self._call("POST", "/faults", body)["id"]
 

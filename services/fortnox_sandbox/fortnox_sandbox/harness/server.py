@@ -199,14 +199,20 @@ class SandboxServer:
             auth=auth,
         )
 
-    def revoke_legacy(self, legacy_token: str, *, with_client: bool = False):
+    def revoke_legacy(
+        self, legacy_token: str, *, with_client: bool = False, multipart: bool = True
+    ):
         """Fortnox's documented call for an old-type token: multipart `token`, nothing else
-        (`with_client` adds the client's Basic credentials, as the tokens service sends them)."""
+        (`with_client` adds the client's Basic credentials; `multipart=False` sends the form
+        url-encoded instead, which Fortnox's page does not show and the sandbox refuses)."""
+        body = {"files": {"token": (None, legacy_token)}}
+        if not multipart:
+            body = {"data": {"token": legacy_token}}
         return requests.post(
             f"{self.auth_url}/oauth-v1/revoke",
-            files={"token": (None, legacy_token)},
             auth=(self.client_id, self.client_secret) if with_client else None,
             timeout=30,
+            **body,
         )
 
     def company_information(

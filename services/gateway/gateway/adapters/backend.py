@@ -71,8 +71,14 @@ class TokensClient(_Backend):
     def status(self, org_id: str) -> dict:
         return self._call("GET", f"/internal/organisations/{_org(org_id)}/fortnox")
 
-    def start_connect(self, org_id: str, user_id: str, session_token: str) -> dict:
-        body = {"user_id": user_id, "session_ref": session_ref(session_token)}
+    def start_connect(
+        self, org_id: str, user_id: str, session_token: str, org_number: str | None = None
+    ) -> dict:
+        body = {
+            "user_id": user_id,
+            "session_ref": session_ref(session_token),
+            "organisation_number": org_number,
+        }
         return self._call("POST", f"/internal/organisations/{_org(org_id)}/fortnox/connect", body)
 
     def complete(self, query: dict, user_id: str, session_token: str) -> dict:

@@ -25,6 +25,7 @@ class CurrentUser:
     org_name: str
     role: str
     session_token: str
+    org_number: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -76,6 +77,7 @@ def current_user() -> CurrentUser | None:
                     org_name=me["org_name"],
                     role=me["role"],
                     session_token=token,
+                    org_number=me.get("org_number"),
                 )
     return g.current_user
 

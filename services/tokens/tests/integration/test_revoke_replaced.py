@@ -67,17 +67,31 @@ def test_a_legacy_token_fortnox_refuses_to_revoke_is_erased_and_the_trail_says_s
     svc, fortnox_sandbox, raw
 ):
     tenant = fortnox_sandbox.create_tenant()
-    # Issued to another integration: Fortnox refuses to revoke it for us (400).
-    foreign = fortnox_sandbox.control.create_legacy_token(tenant.tenant_id, client_id="other-app")
-    org_id = _legacy_org(svc, tenant, foreign)
+    org_id = _legacy_org(svc, tenant, tenant.legacy_token)
+    # Fortnox refuses the revocation outright: 403 with no body (a refusal, not a fault of ours)
+    fortnox_sandbox.control.inject_fault("revoke", 403, body="empty")
     _upgrade(svc, fortnox_sandbox, tenant, org_id)
     [entry] = _revocations(svc, org_id)
     assert entry["outcome"] == "not_revoked_at_fortnox"
-    assert entry["detail"]["erased"] is True and entry["detail"]["status"] == 400
-    assert "unauthorized_client" in entry["detail"]["reason"]
-    assert foreign not in str(entry)
+    assert entry["detail"]["erased"] is True and entry["detail"]["status"] == 403
+    assert tenant.legacy_token not in str(entry)
     assert _pending(raw, org_id)["revoke_pending_token"] is None
-    assert fortnox_sandbox.control.tenant_state(tenant.tenant_id)["legacy_tokens"]["live"] == 2
+    assert fortnox_sandbox.control.tenant_state(tenant.tenant_id)["legacy_tokens"]["live"] == 1
+
+
+def test_a_legacy_token_is_revoked_as_multipart_without_client_credentials(fortnox_sandbox):
+    """Fortnox's revoke page: an old-type token goes as multipart/form-data `token`, no
+    Authorization header; the sandbox refuses any other way."""
+    from tokens.adapters.fortnox import FortnoxClient
+
+    tenant = fortnox_sandbox.create_tenant()
+    wrong_secret = FortnoxClient(fortnox_sandbox.base_url, fortnox_sandbox.base_url, "x", "y")
+    wrong_secret.revoke(tenant.legacy_token, "access_token")  # our secret is not even needed
+    assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 401
+    other = fortnox_sandbox.control.create_legacy_token(tenant.tenant_id)
+    form_encoded = fortnox_sandbox.revoke_legacy(other, multipart=False)
+    assert form_encoded.status_code == 400 and form_encoded.json()["error"] == "invalid_request"
+    assert fortnox_sandbox.company_information(legacy_token=other).status_code == 200
 
 
 def test_a_revocation_fortnox_cannot_take_now_is_kept_and_retried_by_the_refresher(
@@ -105,3 +119,16 @@ def test_disconnecting_a_legacy_connection_revokes_the_legacy_token(svc, fortnox
     result = lifecycle.disconnect(svc, org_id, actor="test")
     assert result["revoked_at_fortnox"] is True
     assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 401
+
+
+def test_ny_token_over_an_oauth_connection_revokes_nothing_and_both_work_until_lapse(
+    svc, connect_org, fortnox_sandbox
+):
+    """Fortnox does not say whether revoking the replaced refresh token would end the new
+    authorization too: the replaced chain is dropped, not revoked (domain/connection.py)."""
+    first = connect_org()
+    tenant = first.tenant
+    connect_org(tenant, org_id=first.org_id)
+    assert fortnox_sandbox.control.counters(tenant.tenant_id)["revoke_calls"] == 0
+    assert _revocations(svc, first.org_id) == []
+    assert lifecycle.check(svc, first.org_id, actor="test").ok

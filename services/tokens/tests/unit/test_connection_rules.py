@@ -3,6 +3,7 @@
 import random
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from tokens.domain.connection import Connection, Policy, cooldown
 from tokens.domain.model import Company, Grant, TemporaryFailure
 
@@ -43,7 +44,7 @@ def test_keepalive_is_due_for_ageing_refresh_tokens_hot_tokens_and_interrupted_r
     assert _oauth(refresh_started_at=NOW).due_for_keepalive(NOW, POLICY)
 
 
-def test_keepalive_dates_spread_before_the_45_days_lapse():
+def test_keepalive_dates_spread_within_20_days_inside_the_31_days_fortnox_once_gave():
     connection = _oauth()
     rng = random.Random(1)
     dates = set()
@@ -51,7 +52,7 @@ def test_keepalive_dates_spread_before_the_45_days_lapse():
         connection.refreshed(Grant("a", 3600, "", "r2"), NOW, POLICY, rng)
         dates.add(connection.keepalive_at)
     assert len(dates) > 1
-    assert all(NOW + timedelta(days=30) <= d <= NOW + timedelta(days=37) for d in dates)
+    assert all(NOW + timedelta(days=17) <= d <= NOW + timedelta(days=20) for d in dates)
 
 
 def test_cooldown_grows_is_bounded_and_honours_retry_after():
@@ -86,6 +87,14 @@ def test_authorizing_over_a_legacy_token_keeps_it_for_revocation():
     assert connection.revoke_pending_hint == "access_token"
 
 
+def test_authorizing_over_an_oauth_connection_lets_the_replaced_chain_lapse_unrevoked():
+    connection = _oauth()
+    replaced = connection.refresh_token
+    connection.authorized(Grant("a2", 3600, "s", "r2"), "oauth", None, NOW, POLICY)
+    assert connection.refresh_token == "r2" and replaced != "r2"
+    assert connection.revoke_pending_token is None and connection.revoke_pending_hint is None
+
+
 def test_a_service_account_never_keeps_a_refresh_token():
     connection = Connection("o", "oauth")
     connection.authorized(Grant("a", 3600, "s", "r"), "service", "900232", NOW, POLICY)
@@ -101,3 +110,28 @@ def test_company_updates_count_versions_only_on_change():
     renamed = Company("Jlmdata Holding AB", "559192-5788", "900232")
     (event,) = connection.observe_company(renamed, NOW)
     assert event.data["version"] == 2 and event.data["company_name"] == "Jlmdata Holding AB"
+
+
+@pytest.mark.parametrize(
+    ("after", "jitter", "life"),
+    [(25, 0, 31), (20, 5, 31), (0, 3, 31), (17, -1, 31), (40, 3, 45)],
+)
+def test_keepalive_settings_that_could_let_a_token_lapse_refuse_to_start(after, jitter, life):
+    from tokens import config
+    from tokens.bootstrap import policy_from
+
+    environ = {
+        "TOKENS_KEEPALIVE_DAYS": str(after),
+        "TOKENS_KEEPALIVE_JITTER_DAYS": str(jitter),
+        "TOKENS_REFRESH_TOKEN_DAYS": str(life),
+    }
+    with pytest.raises(RuntimeError, match="TOKENS_KEEPALIVE_DAYS"):
+        policy_from(config.load(environ))
+
+
+def test_the_default_keepalive_renews_within_20_days():
+    from tokens import config
+    from tokens.bootstrap import policy_from
+
+    policy = policy_from(config.load({}))
+    assert policy.keepalive_after + policy.keepalive_spread == timedelta(days=20)

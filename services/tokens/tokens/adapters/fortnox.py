@@ -1,21 +1,26 @@
 """Fortnox over HTTP: the OAuth server (token, migrate, revoke) and /3/companyinformation.
 
-Every answer is classified here, once: TemporaryFailure (5xx, 429, time-out, network),
-PermanentFailure (invalid_grant and other refusals of the grant), ClientRejected (our own client
-credentials refused), MigrationRefused (400/403/404 from migrate), Unauthorized (401 from the API).
-Nothing raised here carries a token.
+Every answer is sorted by the one table in adapters/fortnox_answers.py into a class (ok,
+temporary, reauthorize, misconfigured) with a reason code, and raised here as the matching
+domain exception: TemporaryFailure, PermanentFailure (MigrationRefused for migrate,
+Unauthorized for a refused API token), ClientRejected (misconfigured). Nothing raised here
+carries a token.
 """
 
 import base64
+import logging
 import time
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import requests
 
+from tokens.adapters import fortnox_answers as table
 from tokens.adapters.metrics import RECORDER, Recorder
+from tokens.domain import answers
 from tokens.domain.model import (
     ClientRejected,
     Company,
+    FortnoxFailure,
     Grant,
     MigrationRefused,
     PermanentFailure,
@@ -23,8 +28,7 @@ from tokens.domain.model import (
     Unauthorized,
 )
 
-# OAuth errors that mean the customer's grant or consent is gone, not that we misbehaved.
-_GRANT_GONE = {"invalid_grant", "unauthorized_client", "access_denied", "consent_revoked"}
+log = logging.getLogger("tokens.fortnox")
 
 
 class FortnoxClient:
@@ -63,37 +67,33 @@ class FortnoxClient:
         }
         if account_type:
             query["account_type"] = account_type
-        return f"{self.auth_url}/oauth-v1/auth?{urlencode(query)}"
+        # Fortnox's example writes `scope=article%20companyinformation`: spaces as %20, not +
+        return f"{self.auth_url}/oauth-v1/auth?{urlencode(query, quote_via=quote)}"
 
     def exchange_code(self, code: str, redirect_uri: str) -> Grant:
         form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
-        return _grant(self._token_call("/oauth-v1/token", form))
+        return _grant(self._token_call("token", "/oauth-v1/token", form))
 
     def refresh(self, refresh_token: str) -> Grant:
         form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
-        return _grant(self._token_call("/oauth-v1/token", form))
+        return _grant(self._token_call("refresh", "/oauth-v1/token", form))
 
     def client_credentials(self, tenant_id: str) -> Grant:
         form = {"grant_type": "client_credentials"}
-        answer = self._token_call("/oauth-v1/token", form, headers={"TenantId": str(tenant_id)})
-        return _grant(answer)
+        headers = {"TenantId": str(tenant_id)}
+        return _grant(self._token_call("client_credentials", "/oauth-v1/token", form, headers))
 
     def migrate(self, legacy_token: str) -> Grant:
-        try:
-            return _grant(self._token_call("/oauth-v1/migrate", {"access_token": legacy_token}))
-        except (PermanentFailure, MigrationRefused) as exc:
-            if exc.status in (400, 403, 404):
-                raise MigrationRefused(
-                    _MIGRATION_REASONS.get(exc.status, exc.reason), status=exc.status, code=exc.code
-                ) from None
-            raise
+        form = {"access_token": legacy_token}
+        return _grant(self._token_call("migrate", "/oauth-v1/migrate", form))
 
     def revoke(self, token: str, hint: str = "refresh_token") -> None:
         if hint == "access_token":
-            # An old-type (legacy) token, sent as Fortnox documents it: multipart `token` only.
-            self._token_call("/oauth-v1/revoke", {"token": token}, multipart=True)
+            # An old-type (legacy) token, exactly as Fortnox's revoke page shows it: multipart
+            # form data with `token` only, no hint and no client credentials.
+            self._token_call("revoke", "/oauth-v1/revoke", {"token": token}, legacy=True)
             return
-        self._token_call("/oauth-v1/revoke", {"token_type_hint": hint, "token": token})
+        self._token_call("revoke", "/oauth-v1/revoke", {"token_type_hint": hint, "token": token})
 
     # --- the API ------------------------------------------------------------------------
 
@@ -103,65 +103,76 @@ class FortnoxClient:
         else:
             headers = {"Authorization": f"Bearer {access_token}"}
         headers["Accept"] = "application/json"
-        response = self._send(
-            "GET", f"{self.api_url}/3/companyinformation", "companyinformation", headers=headers
-        )
-        if response.status_code == 401:
-            raise Unauthorized("Fortnox did not accept the access token", status=401)
-        _raise_for_temporary(response)
-        if response.status_code != 200:
-            raise PermanentFailure(
-                f"Fortnox answered {response.status_code} to companyinformation",
-                status=response.status_code,
-                code=_error_code(response),
+        url = f"{self.api_url}/3/companyinformation"
+        response = self._send("GET", url, "companyinformation", "api", headers=headers)
+        info = _json(response) if response.status_code == 200 else None
+        company = info.get("CompanyInformation") if isinstance(info, dict) else None
+        if response.status_code == 200 and not isinstance(company, dict):
+            raise self._counted(
+                _failure("api", "malformed", "companyinformation without CompanyInformation")
             )
-        info = response.json().get("CompanyInformation") or {}
+        if response.status_code != 200:
+            raise self._counted(_failure_of("api", response))
         return Company(
-            name=str(info.get("CompanyName") or ""),
-            organisation_number=str(info.get("OrganizationNumber") or ""),
-            database_number=str(info.get("DatabaseNumber") or ""),
+            name=str(company.get("CompanyName") or ""),
+            organisation_number=str(company.get("OrganizationNumber") or ""),
+            database_number=str(company.get("DatabaseNumber") or ""),
         )
 
     # --- plumbing -----------------------------------------------------------------------
 
     def _token_call(
-        self, path: str, form: dict, headers: dict | None = None, *, multipart: bool = False
+        self, call: str, path: str, form: dict, headers: dict | None = None, *, legacy=False
     ) -> dict:
-        all_headers = {"Authorization": self._basic, "Accept": "application/json"}
+        all_headers = {"Accept": "application/json"}
+        if legacy:
+            body = {"files": {k: (None, v) for k, v in form.items()}}
+        else:
+            all_headers["Authorization"] = self._basic
+            body = {"data": form}
         all_headers.update(headers or {})
-        body = {"files": {k: (None, v) for k, v in form.items()}} if multipart else {"data": form}
         endpoint = path.rsplit("/", 1)[-1]  # token, migrate, revoke
-        response = self._send("POST", self.auth_url + path, endpoint, headers=all_headers, **body)
-        _raise_for_temporary(response)
-        if response.status_code == 200:
-            return response.json()
-        code = _error_code(response)
-        reason = _error_text(response, code)
-        if code == "invalid_client" or (response.status_code == 401 and code not in _GRANT_GONE):
-            raise ClientRejected(
-                f"Fortnox refused our client credentials ({reason})",
-                status=response.status_code,
-                code=code,
-            )
-        raise PermanentFailure(reason, status=response.status_code, code=code)
+        url = self.auth_url + path
+        response = self._send("POST", url, endpoint, call, headers=all_headers, **body)
+        if response.status_code != 200:
+            raise self._counted(_failure_of(call, response))
+        answer = _json(response)
+        if not isinstance(answer, dict) or (call != "revoke" and "access_token" not in answer):
+            raise self._counted(_failure(call, "malformed", f"{endpoint} answered without a token"))
+        return answer
 
-    def _send(self, method: str, url: str, endpoint: str, **kwargs) -> requests.Response:
+    def _send(self, method: str, url: str, endpoint: str, call: str, **kwargs) -> requests.Response:
         started = time.monotonic()
         status = "unreachable"
         try:
-            response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+            # a redirect is an answer too (a wrong URL, a log-in page): never followed
+            response = self.session.request(
+                method, url, timeout=self.timeout, allow_redirects=False, **kwargs
+            )
             status = str(response.status_code)
             return response
         except requests.Timeout:
             status = "timeout"
-            raise TemporaryFailure(
-                f"Fortnox did not answer within {self.timeout:g} s", unanswered=True
-            ) from None
+            reason = f"Fortnox did not answer within {self.timeout:g} s"
+            raise self._counted(_failure(call, "timeout", reason)) from None
         except requests.ConnectionError:
-            waited = time.monotonic() - started
-            raise TemporaryFailure(f"Fortnox could not be reached ({waited:.1f} s)") from None
+            reason = f"Fortnox could not be reached ({time.monotonic() - started:.1f} s)"
+            raise self._counted(_failure(call, "unreachable", reason)) from None
         finally:
             self.metrics.fortnox_call(endpoint, status, time.monotonic() - started)
+
+    def _counted(self, failure: FortnoxFailure) -> FortnoxFailure:
+        """Count every classified failure; a refusal of our own client is logged as an error
+        for the operators (no customer can fix it, so no connection is flagged for it)."""
+        klass = answers.class_of(failure.reason_code) or answers.TEMPORARY
+        call = getattr(failure, "call", "")
+        self.metrics.fortnox_failure(call, klass, failure.reason_code)
+        if klass == answers.MISCONFIGURED:
+            log.error(
+                "Fortnox refuses our client or request: check FORTNOX_CLIENT_ID/SECRET and URLs",
+                extra={"call": call, "reason_code": failure.reason_code, "reason": failure.reason},
+            )
+        return failure
 
 
 _MIGRATION_REASONS = {
@@ -171,61 +182,63 @@ _MIGRATION_REASONS = {
 }
 
 
-def _raise_for_temporary(response: requests.Response) -> None:
-    status = response.status_code
-    if status == 429:
-        raise TemporaryFailure(
-            "Fortnox's rate limit was reached (429)",
-            status=429,
-            retry_after=_retry_after(response.headers.get("Retry-After")),
-        )
-    if status >= 500:
-        raise TemporaryFailure(f"Fortnox answered {status}", status=status)
-
-
-def _retry_after(value: str | None) -> float | None:
+def _json(response: requests.Response):
     try:
-        return max(0.0, float(value)) if value is not None else None
+        return response.json()
     except ValueError:
         return None
 
 
-def _error_code(response: requests.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return ""
-    if isinstance(body, dict):
-        error = body.get("error")
-        if isinstance(error, str):
-            return error
-        if isinstance(error, dict):
-            return str(error.get("code") or error.get("Code") or "")
-        info = body.get("ErrorInformation")
-        if isinstance(info, dict):
-            return str(info.get("code") or info.get("Code") or "")
-    return ""
+def _failure_of(call: str, response: requests.Response) -> FortnoxFailure:
+    """The domain exception for a non-200 answer, by the table."""
+    code, description = table.error_of(_json(response))
+    label = code or ("no body" if not response.content else "no Fortnox error body")
+    reason = f"Fortnox answered {response.status_code} to {call} ({label})"
+    if call == "migrate" and response.status_code in _MIGRATION_REASONS:
+        reason = _MIGRATION_REASONS[response.status_code]
+    if description:
+        reason += f": {description[:200]}"
+    retry_after = table.retry_after_seconds(response.headers.get("Retry-After"), time.time())
+    return _failure(call, response.status_code, reason, code=code, retry_after=retry_after)
 
 
-def _error_text(response: requests.Response, code: str) -> str:
-    detail = ""
-    try:
-        body = response.json()
-        if isinstance(body, dict):
-            detail = str(body.get("error_description") or body.get("message") or "")
-    except ValueError:
-        pass
-    label = code or f"HTTP {response.status_code}"
-    return f"Fortnox refused: {label}" + (f" ({detail[:200]})" if detail else "")
+def _failure(
+    call: str,
+    status: int | str,
+    reason: str,
+    *,
+    code: str = "",
+    retry_after: float | None = None,
+) -> FortnoxFailure:
+    verdict = table.verdict_for(call, status, code)
+    http_status = status if isinstance(status, int) else None
+    known = {"status": http_status, "reason_code": verdict.reason_code}
+    if verdict.klass == answers.TEMPORARY:
+        failure = TemporaryFailure(
+            reason, retry_after=retry_after, unanswered=status == "timeout", **known
+        )
+    elif verdict.klass == answers.MISCONFIGURED:
+        failure = ClientRejected(reason, code=code, **known)
+    elif call == "migrate":
+        failure = MigrationRefused(reason, code=code, **known)
+    elif verdict.reason_code == answers.AUTHENTICATION_FAILED:
+        failure = Unauthorized(reason, code=code, **known)
+    else:
+        failure = PermanentFailure(reason, code=code, **known)
+    failure.call = call
+    return failure
 
 
 def _grant(answer: dict) -> Grant:
+    """A token answer (its access_token is known to be there); odd numbers fall back."""
     try:
-        return Grant(
-            access_token=answer["access_token"],
-            expires_in=int(answer.get("expires_in") or 3600),
-            scope=str(answer.get("scope") or ""),
-            refresh_token=answer.get("refresh_token"),
-        )
-    except (KeyError, TypeError, ValueError):
-        raise TemporaryFailure("Fortnox answered a token call without a usable token") from None
+        expires_in = int(answer.get("expires_in") or 3600)
+    except (TypeError, ValueError):
+        expires_in = 3600
+    refresh = answer.get("refresh_token")
+    return Grant(
+        access_token=str(answer["access_token"]),
+        expires_in=expires_in,
+        scope=str(answer.get("scope") or ""),
+        refresh_token=str(refresh) if refresh else None,
+    )

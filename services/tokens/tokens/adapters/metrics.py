@@ -29,6 +29,14 @@ FORTNOX_REQUESTS = Counter(
     " (or timeout, unreachable)",
     ["endpoint", "status"],
 )
+FORTNOX_FAILURES = Counter(
+    "fortnox_failures_total",
+    "Failed calls to Fortnox as the answer table sorts them (adapters/fortnox_answers.py):"
+    " call (token, refresh, client_credentials, migrate, revoke, api), class (temporary,"
+    " reauthorize, misconfigured) and reason code (domain/answers.py). class=misconfigured"
+    " means Fortnox refuses our own client: the FortnoxClientMisconfigured alert",
+    ["call", "class", "reason"],
+)
 FORTNOX_LATENCY = Histogram(
     "fortnox_request_duration_seconds",
     "Time Fortnox took to answer (or to fail), by endpoint",
@@ -69,6 +77,9 @@ class Recorder:
 
     def handout(self, outcome: str) -> None:
         self._child(HANDOUTS, outcome).inc()
+
+    def fortnox_failure(self, call: str, klass: str, reason: str) -> None:
+        self._child(FORTNOX_FAILURES, call, klass, reason).inc()
 
     def fortnox_call(self, endpoint: str, status: str, seconds: float) -> None:
         self._child(FORTNOX_REQUESTS, endpoint, status).inc()

@@ -15,8 +15,9 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 from servicekit.events.outbox import publish
 
-from tokens.adapters.crypto import Keyring
-from tokens.domain.connection import Connection
+from tokens.adapters.crypto import Keyring, KeyringError
+from tokens.adapters.sealed import as_sealed, report_once
+from tokens.domain.connection import NEEDS_REAUTHORIZATION, Connection
 from tokens.domain.errors import LockUnavailable
 from tokens.domain.model import AuditEntry, Company, Event
 
@@ -68,7 +69,7 @@ class ConnectionStore:
         """The connection as stored now (for hand-outs' fast path and status)."""
         with self._autocommit() as conn:
             row = conn.execute("SELECT * FROM connections WHERE org_id = %s", (org_id,)).fetchone()
-        return self._to_connection(row) if row else None
+        return self._to_connection(row)[0] if row else None
 
     def peek_handout(self, org_id: str) -> Connection | None:
         """Just what a hand-out's fast path needs, with only the handed-out token decrypted.
@@ -78,7 +79,11 @@ class ConnectionStore:
         if row is None:
             return None
         column = "legacy_token" if row["kind"] == "legacy" else "access_token"
-        token = row["token"] and self.keyring.decrypt(row["token"], org_id, column)
+        try:
+            token = row["token"] and self.keyring.decrypt(row["token"], org_id, column)
+        except KeyringError as error:
+            report_once(org_id, column, error)
+            return as_sealed(Connection(org_id=org_id, kind=row["kind"]))
         return Connection(
             org_id=org_id,
             kind=row["kind"],
@@ -161,29 +166,40 @@ class ConnectionStore:
 
     # --- rows <-> connections -----------------------------------------------------------
 
-    def _to_connection(self, row: dict) -> Connection:
+    def _to_connection(self, row: dict) -> tuple[Connection, bool]:
+        """The connection, and whether its tokens are sealed (see adapters/sealed.py)."""
         org_id = row["org_id"]
         values = {name: row[name] for name in _PLAIN_COLUMNS}
+        sealed = False
         for column in TOKEN_COLUMNS:
             stored = row[column]
-            values[column] = self.keyring.decrypt(stored, org_id, column) if stored else None
+            try:
+                values[column] = self.keyring.decrypt(stored, org_id, column) if stored else None
+            except KeyringError as error:
+                report_once(org_id, column, error)
+                sealed = True
         company = None
         if row["database_number"] or row["company_name"]:
             company = Company(*(row[c] or "" for c in _COMPANY_COLUMNS))
-        return Connection(
+        connection = Connection(
             org_id=org_id,
             company=company,
             last_used_at=row["last_used_at"],
             migration_not_before=row["migration_not_before"],
             **values,
         )
+        return (as_sealed(connection), True) if sealed else (connection, False)
 
-    def _row_values(self, connection: Connection) -> tuple:
+    def _row_values(self, connection: Connection, sealed_row: dict | None = None) -> tuple:
+        """With `sealed_row`, the tokens left empty keep the ciphertexts stored there."""
         org_id = connection.org_id
         tokens = []
         for column in TOKEN_COLUMNS:
             plain = getattr(connection, column)
-            tokens.append(self.keyring.encrypt(plain, org_id, column) if plain else None)
+            if plain:
+                tokens.append(self.keyring.encrypt(plain, org_id, column))
+            else:
+                tokens.append(sealed_row[column] if sealed_row else None)
         plain_values = [getattr(connection, name) for name in _PLAIN_COLUMNS]
         company = connection.company
         company_values = (
@@ -202,12 +218,21 @@ class LockedConnection:
         self.store = store
         self.conn = conn
         self.org_id = org_id
+        self._sealed_row: dict | None = None  # as loaded, when its tokens do not open
+
+    @property
+    def sealed(self) -> bool:
+        return self._sealed_row is not None
 
     def load(self) -> Connection | None:
         row = self.conn.execute(
             "SELECT * FROM connections WHERE org_id = %s", (self.org_id,)
         ).fetchone()
-        return self.store._to_connection(row) if row else None
+        if row is None:
+            return None
+        connection, sealed = self.store._to_connection(row)
+        self._sealed_row = row if sealed else None
+        return connection
 
     def save(
         self,
@@ -215,8 +240,11 @@ class LockedConnection:
         events: list[Event] = (),
         audit: AuditEntry | None = None,
     ) -> None:
+        # A sealed connection keeps its ciphertexts (the right key may come back) until a new
+        # authorization or a disconnect moves it out of needing re-authorization.
+        keep = self._sealed_row if connection.state == NEEDS_REAUTHORIZATION else None
         with self.conn.transaction():
-            self.conn.execute(_UPSERT, self.store._row_values(connection))
+            self.conn.execute(_UPSERT, self.store._row_values(connection, keep))
             for event in events:
                 publish(self.conn, event.type, self.org_id, event.data)
             if audit is not None:

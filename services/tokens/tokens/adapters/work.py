@@ -5,6 +5,7 @@ migrator replicas share the work without handing the same connection to two of t
 (the organisation lock still decides; the claim only avoids wasted effort).
 """
 
+from collections.abc import Callable
 from datetime import datetime
 
 from psycopg_pool import ConnectionPool
@@ -101,33 +102,48 @@ class StateStore:
         session_hash: bytes,
         account_type: str,
         expires_at: datetime,
+        organisation_number: str | None = None,
     ) -> None:
         with self.pool.connection() as conn:
             conn.execute(
-                "INSERT INTO oauth_states"
-                " (state_hash, org_id, user_id, session_hash, account_type, expires_at)"
-                " VALUES (%s, %s, %s, %s, %s, %s)",
-                (state_hash, org_id, user_id, session_hash, account_type, expires_at),
+                "INSERT INTO oauth_states (state_hash, org_id, user_id, session_hash,"
+                " account_type, expires_at, organisation_number)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                (
+                    state_hash,
+                    org_id,
+                    user_id,
+                    session_hash,
+                    account_type,
+                    expires_at,
+                    organisation_number,
+                ),
             )
             conn.execute("DELETE FROM oauth_states WHERE expires_at < now() - interval '1 day'")
 
-    def consume(self, state_hash: bytes) -> PendingAuthorization | None:
-        """Mark the state used, once; the answer tells whether it had been used before."""
+    def consume(
+        self, state_hash: bytes, belongs: Callable[[PendingAuthorization], bool]
+    ) -> PendingAuthorization | None:
+        """The pending authorization, locked while `belongs` judges it; marked used only when
+        it belongs to the caller (and was unused), so a stranger who saw the state cannot use
+        it up. The answer tells whether it had been used before."""
         with self.pool.connection() as conn, conn.transaction():
             row = conn.execute(
                 "SELECT * FROM oauth_states WHERE state_hash = %s FOR UPDATE", (state_hash,)
             ).fetchone()
             if row is None:
                 return None
-            if row["used_at"] is None:
+            pending = PendingAuthorization(
+                org_id=row["org_id"],
+                user_id=row["user_id"],
+                session_hash=bytes(row["session_hash"]),
+                account_type=row["account_type"],
+                expires_at=row["expires_at"],
+                used_at=row["used_at"],
+                organisation_number=row["organisation_number"],
+            )
+            if row["used_at"] is None and belongs(pending):
                 conn.execute(
                     "UPDATE oauth_states SET used_at = now() WHERE state_hash = %s", (state_hash,)
                 )
-        return PendingAuthorization(
-            org_id=row["org_id"],
-            user_id=row["user_id"],
-            session_hash=bytes(row["session_hash"]),
-            account_type=row["account_type"],
-            expires_at=row["expires_at"],
-            used_at=row["used_at"],
-        )
+        return pending

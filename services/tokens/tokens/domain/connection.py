@@ -4,8 +4,8 @@ import random
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from tokens.domain import events
-from tokens.domain.model import Company, Event, Grant, TemporaryFailure
+from tokens.domain import answers, events
+from tokens.domain.model import Company, Event, FortnoxFailure, Grant, TemporaryFailure
 
 LEGACY, OAUTH, SERVICE = "legacy", "oauth", "service"
 CONNECTED, NEEDS_REAUTHORIZATION, REVOKED = "connected", "needs_reauthorization", "revoked"
@@ -19,8 +19,10 @@ class Policy:
     """The timing rules, from configuration."""
 
     refresh_margin: timedelta = timedelta(minutes=5)
-    keepalive_after: timedelta = timedelta(days=30)
-    keepalive_spread: timedelta = timedelta(days=7)
+    # an idle connection renews within 20 days: inside both 31 and 45 days, the refresh
+    # token's life on Fortnox's older and newer pages
+    keepalive_after: timedelta = timedelta(days=17)
+    keepalive_spread: timedelta = timedelta(days=3)
     hot_window: timedelta = timedelta(hours=1)
     cooldown_base: timedelta = timedelta(seconds=30)
     cooldown_max: timedelta = timedelta(minutes=15)
@@ -46,7 +48,9 @@ class Connection:
     last_refresh_at: datetime | None = None
     last_failure_at: datetime | None = None
     last_failure_reason: str | None = None
+    last_failure_code: str | None = None  # a reason code of domain/answers.py
     reauthorization_reason: str | None = None
+    reauthorization_code: str | None = None
     failures: int = 0
     cooldown_until: datetime | None = None
     refresh_started_at: datetime | None = None
@@ -138,6 +142,7 @@ class Connection:
         self.health = OK
         self.failures = 0
         self.cooldown_until = None
+        self.last_failure_code = None
         if recovering:
             return [events.recovered(self, failures, failed_since)]
         return []
@@ -151,9 +156,24 @@ class Connection:
         self.health = DEGRADED
         self.last_failure_at = now
         self.last_failure_reason = failure.reason
+        self.last_failure_code = failure.reason_code
         self.cooldown_until = now + cooldown(self.failures, policy, failure.retry_after, rng)
 
-    def require_reauthorization(self, reason: str, now: datetime) -> list[Event]:
+    def client_refused(self, failure: FortnoxFailure, now: datetime, policy: Policy, rng=random):
+        """Fortnox refuses our own client (class misconfigured): the operators are alerted; the
+        customer's connection keeps its state and health, and waits the longest cool-down so
+        it does not hammer Fortnox with credentials it refuses."""
+        self.refresh_started_at = None
+        if self.health == REFRESHING:
+            self.health = DEGRADED if self.failures else OK
+        self.last_failure_at = now
+        self.last_failure_reason = failure.reason
+        self.last_failure_code = failure.reason_code
+        self.cooldown_until = now + cooldown(99, policy, None, rng)
+
+    def require_reauthorization(
+        self, reason: str, now: datetime, code: str = answers.REFUSED
+    ) -> list[Event]:
         if self.state == NEEDS_REAUTHORIZATION:
             return []
         self.state = NEEDS_REAUTHORIZATION
@@ -161,10 +181,12 @@ class Connection:
         self.migration_not_before = None
         self.refresh_started_at = None
         self.reauthorization_reason = reason
+        self.reauthorization_code = code
         self.last_failure_at = now
         self.last_failure_reason = reason
+        self.last_failure_code = code
         self.cooldown_until = None
-        return [events.reauthorization_required(self, reason)]
+        return [events.reauthorization_required(self, reason, code)]
 
     def authorized(
         self,
@@ -175,12 +197,18 @@ class Connection:
         policy: Policy,
         rng=random,
     ) -> None:
-        """New tokens from an interactive authorization or a migration replace the old ones;
-        the replaced legacy or refresh token is kept (encrypted) until revoked at Fortnox."""
-        replaced = self.legacy_token or self.refresh_token
-        if replaced and (kind != OAUTH or replaced != grant.refresh_token):
-            self.revoke_pending_token = replaced
-            self.revoke_pending_hint = "access_token" if self.legacy_token else "refresh_token"
+        """New tokens from an interactive authorization or a migration replace the old ones.
+
+        A replaced legacy token is kept (encrypted) until revoked at Fortnox: its revoke page
+        says revoking one ends that token. A replaced refresh token is erased, not revoked:
+        Fortnox documents only that revoking a refresh token stops new access tokens being
+        created, not whether that ends just its own chain or the whole authorization of our
+        client at the tenant, which "Ny Token" has just renewed. Revoking it could cut the new
+        connection; dropped unused, it lapses at Fortnox by itself within the refresh token's
+        life (the same reasoning as moving to a service account, handlers/lifecycle.py)."""
+        if self.legacy_token:
+            self.revoke_pending_token = self.legacy_token
+            self.revoke_pending_hint = "access_token"
         self.kind = kind
         self.tenant_id = tenant_id or self.tenant_id
         self.legacy_token = None
@@ -192,7 +220,7 @@ class Connection:
         self.health = OK
         self.failures = 0
         self.cooldown_until = None
-        self.reauthorization_reason = None
+        self.reauthorization_reason = self.reauthorization_code = None
         self.refresh_started_at = None
 
     def observe_company(self, company: Company, now: datetime) -> list[Event]:

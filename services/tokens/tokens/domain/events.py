@@ -36,8 +36,11 @@ def upgraded(connection, method: str, user_id: str | None) -> Event:
     )
 
 
-def reauthorization_required(connection, reason: str) -> Event:
-    return Event("token.reauthorization_required", {"kind": connection.kind, "reason": reason})
+def reauthorization_required(connection, reason: str, reason_code: str) -> Event:
+    return Event(
+        "token.reauthorization_required",
+        {"kind": connection.kind, "reason": reason, "reason_code": reason_code},
+    )
 
 
 def recovered(connection, failures: int, failed_since: datetime | None) -> Event:
@@ -48,7 +51,10 @@ def recovered(connection, failures: int, failed_since: datetime | None) -> Event
 
 
 def migration_failed(status: int | None, reason: str) -> Event:
-    return Event("token.migration_failed", {"status": status, "reason": reason})
+    return Event(
+        "token.migration_failed",
+        {"status": status, "reason": reason, "reason_code": "migration_refused"},
+    )
 
 
 def revoked(connection, user_id: str | None, revoked_at_fortnox: bool) -> Event:

@@ -77,7 +77,12 @@ def _internal_api(internal_key: str) -> Blueprint:
         organisation, the user and their session; the callback must come back with all three."""
         body = _body(schemas.StartConnectIn())
         started = connect.start_connect(
-            _svc(), valid_org_id(org_id), body["user_id"], body["session_ref"], body["account_type"]
+            _svc(),
+            valid_org_id(org_id),
+            body["user_id"],
+            body["session_ref"],
+            body["account_type"],
+            body["organisation_number"],
         )
         return schemas.StartConnectOut().dump(started), 201
 

@@ -44,11 +44,11 @@ def seed_demo() -> None:
     config, svc = services()
     var_dir = Path(config["VAR_DIR"])
     token_file = var_dir / "demo-legacy-token"
-    try:
-        existing = svc.store.peek(DEMO_ORG_ID)
-    except KeyringError:
+    with svc.store.locked(DEMO_ORG_ID) as locked:
+        existing, sealed = locked.load(), locked.sealed
+    if sealed:
         message = SEALED_DEMO.format(secrets=var_dir / "secrets.env", var_dir=var_dir)
-        raise click.ClickException(message) from None
+        raise click.ClickException(message)
     if existing is not None:
         click.echo("tokens: the demo organisation is already connected; nothing to do")
         return
@@ -118,6 +118,10 @@ def rotate_key() -> None:
         for org_id in org_ids:
             with svc.store.locked(org_id) as locked:
                 connection = locked.load()
+                if locked.sealed:
+                    raise KeyringError(
+                        f"the stored tokens of {org_id} do not open: no key of them is here"
+                    )
                 if connection is not None:
                     locked.save(connection)
     except KeyringError as exc:

@@ -24,8 +24,19 @@ class Outcome:
 
 
 def start_connect(
-    svc: Services, org_id: str, user_id: str, session_ref: str, account_type: str | None = None
+    svc: Services,
+    org_id: str,
+    user_id: str,
+    session_ref: str,
+    account_type: str | None = None,
+    organisation_number: str | None = None,
 ) -> dict:
+    """Fortnox's authorize URL with a new state bound to the organisation, the user and the
+    session (and the organisation's own number, checked on its first connection).
+
+    No PKCE (RFC 7636): Fortnox's authorize and token pages document no `code_challenge` or
+    `code_verifier`, and our client is confidential (the code is only exchanged with the client
+    secret, server side), so an unknown parameter would at best be ignored."""
     if account_type is None:
         current = svc.store.peek(org_id)
         account_type = (
@@ -36,7 +47,13 @@ def start_connect(
     state = auth.new_state()
     expires_at = svc.clock() + auth.STATE_LIFETIME
     svc.states.create(
-        auth.digest(state), org_id, user_id, auth.digest(session_ref), account_type, expires_at
+        auth.digest(state),
+        org_id,
+        user_id,
+        auth.digest(session_ref),
+        account_type,
+        expires_at,
+        organisation_number,
     )
     svc.store.audit(
         org_id,
@@ -59,8 +76,12 @@ def complete_connect(
 ) -> Outcome:
     if not state:
         return Outcome(auth.STATE_MISSING)
-    pending = svc.states.consume(auth.digest(state))
-    refused_state = auth.judge(pending, user_id, session_ref, svc.clock())
+    now = svc.clock()
+    # judged under the state's lock, and used up only when it is this user's and session's
+    pending = svc.states.consume(
+        auth.digest(state), lambda found: auth.judge(found, user_id, session_ref, now) is None
+    )
+    refused_state = auth.judge(pending, user_id, session_ref, now)
     actor = f"user:{user_id}"
     if refused_state:
         if pending is not None:
@@ -79,32 +100,38 @@ def complete_connect(
     except FortnoxFailure as failure:
         if grant is not None:  # tokens of a company we could not identify are not kept
             _revoke_quietly(svc, grant.refresh_token)
-        detail = {"reason": failure.reason, "status": failure.status}
+        detail = {
+            "reason": failure.reason,
+            "status": failure.status,
+            "reason_code": failure.reason_code,
+        }
         svc.store.audit(org_id, AuditEntry(actor, "connect", auth.EXCHANGE_FAILED, detail))
-        return Outcome(auth.EXCHANGE_FAILED, org_id, detail={"reason": failure.reason})
+        shown = {"reason": failure.reason, "reason_code": failure.reason_code}
+        return Outcome(auth.EXCHANGE_FAILED, org_id, detail=shown)
     kind = SERVICE if pending.account_type == "service" else OAUTH
-    outcome = _store(svc, org_id, user_id, kind, grant, company)
-    if outcome.outcome == auth.COMPANY_MISMATCH:
+    outcome = _store(svc, pending, user_id, kind, grant, company)
+    if outcome.outcome in (auth.COMPANY_MISMATCH, auth.ORGANISATION_MISMATCH):
         _revoke_quietly(svc, grant.refresh_token)
     else:
         revoke_pending(svc, org_id, actor=actor)
     return outcome
 
 
-def _store(svc: Services, org_id: str, user_id: str, kind: str, grant, company: Company) -> Outcome:
-    actor = f"user:{user_id}"
+def _store(svc: Services, pending, user_id: str, kind: str, grant, company: Company) -> Outcome:
+    actor, org_id = f"user:{user_id}", pending.org_id
     svc.cache.drop(org_id)
     with svc.store.locked(org_id) as locked:
         connection = locked.load()
         known = connection.company if connection else None
+        own = pending.organisation_number
+        if known is None and not auth.same_organisation(own, company.organisation_number):
+            detail = {"expected_organisation_number": own, "connected": _facts(company)}
+            locked.audit(AuditEntry(actor, "connect", auth.ORGANISATION_MISMATCH, detail))
+            return Outcome(auth.ORGANISATION_MISMATCH, org_id, company, detail)
         if known and known.database_number and known.database_number != company.database_number:
             detail = {
                 "expected_database_number": known.database_number,
-                "connected": {
-                    "company_name": company.name,
-                    "organisation_number": company.organisation_number,
-                    "database_number": company.database_number,
-                },
+                "connected": _facts(company),
             }
             locked.audit(AuditEntry(actor, "connect", auth.COMPANY_MISMATCH, detail))
             return Outcome(auth.COMPANY_MISMATCH, org_id, company, detail)
@@ -129,8 +156,17 @@ def _store(svc: Services, org_id: str, user_id: str, kind: str, grant, company: 
     return Outcome(outcome, org_id, company, detail)
 
 
+def _facts(company: Company) -> dict:
+    return {
+        "company_name": company.name,
+        "organisation_number": company.organisation_number,
+        "database_number": company.database_number,
+    }
+
+
 def _revoke_quietly(svc: Services, refresh_token: str | None) -> None:
-    """Tokens of a refused (mismatching) company are not kept; revoke them at Fortnox."""
+    """Tokens of a refused (mismatching) company are not kept; revoke them at Fortnox. Here
+    the grant is the one just made and never stored: nothing of ours can depend on it."""
     if refresh_token:
         try:
             svc.fortnox.revoke(refresh_token, "refresh_token")

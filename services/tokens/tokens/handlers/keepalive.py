@@ -39,11 +39,13 @@ def refresh_due(
             return "skipped"
         if after.last_refresh_at != before.last_refresh_at:
             return "renewed"
-        return (
-            "failed"
-            if after.failures > before.failures or after.state != before.state
-            else "skipped"
+        # a refusal of our own client changes neither failures nor state, only the last failure
+        failed = (
+            after.failures > before.failures
+            or after.state != before.state
+            or after.last_failure_at != before.last_failure_at
         )
+        return "failed" if failed else "skipped"
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         for outcome in pool.map(one, org_ids):

@@ -54,7 +54,7 @@ def migrate_one(svc: Services, org_id: str, *, actor: str, dry_run: bool = False
                 connection.migration_state = "failed"
                 changes = [events.migration_failed(refusal.status, reason)]
                 changes += connection.require_reauthorization(
-                    f'{reason}. Connect with "Ny Token".', svc.clock()
+                    f'{reason}. Connect with "Ny Token".', svc.clock(), refusal.reason_code
                 )
                 detail = {"status": refusal.status, "reason": reason}
                 locked.save(connection, changes, AuditEntry(actor, "migrate", FAILED, detail))
@@ -68,7 +68,9 @@ def migrate_one(svc: Services, org_id: str, *, actor: str, dry_run: bool = False
                 temporary = (
                     failure
                     if isinstance(failure, TemporaryFailure)
-                    else TemporaryFailure(failure.reason, status=failure.status)
+                    else TemporaryFailure(
+                        failure.reason, status=failure.status, reason_code=failure.reason_code
+                    )
                 )
                 connection.temporary_failure(temporary, svc.clock(), svc.policy, svc.rng)
                 detail = {"reason": failure.reason, "status": failure.status}

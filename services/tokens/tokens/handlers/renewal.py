@@ -10,6 +10,7 @@ spent at Fortnox and says so if Fortnox refuses it.
 from collections.abc import Callable
 from datetime import datetime
 
+from tokens.domain import answers
 from tokens.domain.connection import SERVICE, Connection
 from tokens.domain.errors import LockUnavailable
 from tokens.domain.model import (
@@ -68,24 +69,26 @@ def _renew_locked(svc: Services, locked, actor: str, due: Due, force: bool) -> C
     unanswered = []
     try:
         grant = with_retries(svc, lambda: obtain(svc, connection), unanswered.append)
-    except (TemporaryFailure, ClientRejected) as failure:
-        temporary = (
-            failure
-            if isinstance(failure, TemporaryFailure)
-            else TemporaryFailure(failure.reason, status=failure.status)
-        )
-        connection.temporary_failure(temporary, svc.clock(), svc.policy, svc.rng)
+    except TemporaryFailure as failure:
+        connection.temporary_failure(failure, svc.clock(), svc.policy, svc.rng)
         locked.save(connection, audit=_audit(actor, "temporary_failure", connection, failure))
+        svc.metrics.refresh(_outcome_of(failure), connection.kind)
+        return connection
+    except ClientRejected as failure:
+        # Our own client is refused (misconfigured): the operators are alerted by the client's
+        # log and metric; the customer's connection is not flagged, only cooled down.
+        connection.client_refused(failure, svc.clock(), svc.policy, svc.rng)
+        locked.save(connection, audit=_audit(actor, "client_rejected", connection, failure))
         svc.metrics.refresh(_outcome_of(failure), connection.kind)
         return connection
     except PermanentFailure as failure:
         if interrupted:
-            reason = INTERRUPTED_REASON
+            reason, code = INTERRUPTED_REASON, answers.REFRESH_INTERRUPTED
         elif unanswered and connection.kind != SERVICE:
-            reason = UNANSWERED_REASON
+            reason, code = UNANSWERED_REASON, answers.REFRESH_UNANSWERED
         else:
-            reason = _permanent_reason(failure)
-        events = connection.require_reauthorization(reason, svc.clock())
+            reason, code = _permanent_reason(failure), failure.reason_code
+        events = connection.require_reauthorization(reason, svc.clock(), code)
         locked.save(
             connection,
             events,
@@ -157,6 +160,7 @@ def _audit(actor: str, outcome: str, connection: Connection, failure) -> AuditEn
         {
             "kind": connection.kind,
             "reason": failure.reason,
+            "reason_code": failure.reason_code,
             "status": failure.status,
             "failures": connection.failures,
         },

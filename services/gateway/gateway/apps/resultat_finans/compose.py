@@ -13,6 +13,10 @@ UNAVAILABLE = {
 }
 
 
+# The tokens service's states of a connection that exists (revoked and not_connected do not).
+CONNECTION_STATES = ("connected", "needs_reauthorization")
+
+
 def tokens() -> TokensClient:
     return current_app.extensions["rf_tokens"]
 
@@ -30,7 +34,9 @@ class AppView:
 
     @property
     def connected(self) -> bool:
-        return bool(self.status and self.status.get("state") != "not_connected")
+        """A connection exists, working or not; one the customer disconnected (`revoked`) is
+        no connection any more: the page offers to connect again."""
+        return bool(self.status and self.status.get("state") in CONNECTION_STATES)
 
     @property
     def needs_new_token(self) -> bool:
@@ -49,14 +55,13 @@ class AppView:
         """One word for Hem: ok, legacy, action, not_connected, unknown."""
         if self.status is None:
             return "unknown"
-        state = self.status.get("state")
-        if state == "not_connected":
+        if not self.connected:
             return "not_connected"
+        if self.status.get("state") != "connected":
+            return "action"  # Fortnox refused it, legacy or not: only "Ny Token" helps
         if self.status.get("legacy"):
             return "legacy"
-        if state != "connected" or not self.status.get("access_token_valid"):
-            return "action"
-        return "ok"
+        return "ok" if self.status.get("access_token_valid") else "action"
 
 
 def load(org_id: str) -> AppView:

@@ -27,7 +27,9 @@ def register(bp: Blueprint) -> None:
         _admin()
         user = current_user()
         try:
-            started = compose.tokens().start_connect(user.org_id, user.user_id, user.session_token)
+            started = compose.tokens().start_connect(
+                user.org_id, user.user_id, user.session_token, user.org_number
+            )
         except (Unavailable, Refused):
             flash(texts.TOKENS_DOWN[1], "error")
             return redirect(settings_url(), code=303)
@@ -43,7 +45,7 @@ def register(bp: Blueprint) -> None:
         else:
             try:
                 answer = compose.tokens().complete(query, user.user_id, user.session_token)
-                category, message = texts.outcome_message(answer, user.org_name)
+                category, message = texts.outcome_message(answer, user.org_name, user.org_number)
             except (Unavailable, Refused):
                 category, message = texts.TOKENS_DOWN
             flash(message, category)

@@ -2,7 +2,17 @@
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from servicekit.web import with_retry_after
 
 from gateway.adapters.backend import Refused, Unavailable
 from gateway.apps.resultat_finans import compose
@@ -83,7 +93,8 @@ def register(bp: Blueprint) -> None:
             compose.settings().save_payment_method(user.org_id, form, f"user:{user.user_id}")
         except Unavailable:
             flash("Betalningsättet kunde inte sparas just nu. Försök igen om en stund.", "error")
-            return render_settings("applikation", form=form), 503
+            page = make_response(render_settings("applikation", form=form), 503)
+            return with_retry_after(page)
         except Refused as refused:
             if refused.status != 422:
                 raise

@@ -3,8 +3,7 @@ published) and a log of the settings consumer's committed applications (what it 
 
 import pika
 import psycopg
-from servicekit.broker import declare_exchange
-from servicekit.events import topology
+from servicekit.events import harness, topology
 
 TAP = "chaos.tap"
 
@@ -22,17 +21,9 @@ CREATE TRIGGER chaos_applied AFTER INSERT ON inbox FOR EACH ROW EXECUTE FUNCTION
 
 
 def open_tap(amqp_url: str, exchange: str) -> None:
-    """A durable queue bound to every event of the exchange. Opened once the platform's own
-    queues exist: a message the tap alone took would count as routed, and the relays keep an
-    unroutable one for later, which the ledger must not defeat."""
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    try:
-        channel = connection.channel()
-        declare_exchange(channel, exchange, keep_unrouted=True)  # as the relays declare it
-        channel.queue_declare(TAP, durable=True)
-        channel.queue_bind(TAP, exchange, routing_key="#")
-    finally:
-        connection.close()
+    """The tap, opened once the platform's own queues exist: a message the tap alone took would
+    count as routed, and the relays keep an unroutable one for later, which must stay so."""
+    harness.open_tap(amqp_url, exchange, TAP)
 
 
 def drain_tap(amqp_url: str) -> list[str]:
@@ -50,27 +41,26 @@ def drain_tap(amqp_url: str) -> list[str]:
         connection.close()
 
 
-def consumers_on(amqp_url: str, queue: str) -> int:
+def _declared(amqp_url: str, queue: str):
+    """The broker's answer to a passive declare of the queue, or None when it does not exist."""
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
     try:
-        return connection.channel().queue_declare(queue, passive=True).method.consumer_count
+        return connection.channel().queue_declare(queue, passive=True).method
     except pika.exceptions.ChannelClosedByBroker:
-        return 0
+        return None
     finally:
         if connection.is_open:
             connection.close()
+
+
+def consumers_on(amqp_url: str, queue: str) -> int:
+    declared = _declared(amqp_url, queue)
+    return declared.consumer_count if declared else 0
 
 
 def dead_letters(amqp_url: str, queue: str) -> int:
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    try:
-        dlq = topology.dead_letter_queue(queue)
-        return connection.channel().queue_declare(dlq, passive=True).method.message_count
-    except pika.exceptions.ChannelClosedByBroker:
-        return 0
-    finally:
-        if connection.is_open:
-            connection.close()
+    declared = _declared(amqp_url, topology.dead_letter_queue(queue))
+    return declared.message_count if declared else 0
 
 
 def log_applications(settings_url: str) -> None:

@@ -12,9 +12,10 @@ from functools import partial
 
 from servicekit.own_servers import OwnPostgres, OwnRabbitMQ
 
-from chaos.platform import KINDS, LocalRun, kind_of, wait_until
+from chaos.platform import LocalRun, kind_of, wait_until
 
 OUTAGE_SECONDS = 10
+VICTIMS = ("web worker", "relay", "consumer", "refresher", "mail worker")
 SINK_PROGRAM = "rf:mail"  # the Procfile's `mail` in supervisord's one group
 
 
@@ -89,41 +90,18 @@ def stop_rabbitmq(rabbit: OwnRabbitMQ) -> Fault:
 
 
 def stop_smtp(run: LocalRun, port: int, meanwhile: Callable[[], None]) -> Fault:
-    """Stop the sink through the supervisor (a kill would be undone at once), 10 s, start it.
-    Without a supervisor: kill it and hold its port, so nothing listens there for 10 s.
-    `meanwhile` runs once the sink is down (a mail is asked for then)."""
+    """Stop the sink through the supervisor (it would restart a killed one at once), keep it
+    down 10 s, start it again. `meanwhile` runs once it is down (a mail is asked for then)."""
     fault = Fault(f"SMTP sink stopped {OUTAGE_SECONDS} s", started=time.monotonic())
-    if run.supervisorctl("stop", SINK_PROGRAM):
-        meanwhile()
-        time.sleep(OUTAGE_SECONDS)
-        run.supervisorctl("start", SINK_PROGRAM)
-    else:
-        _kill_and_hold(run, port, meanwhile)
+    if not run.supervisorctl("stop", SINK_PROGRAM):
+        raise RuntimeError(f"supervisorctl could not stop {SINK_PROGRAM}; see {run.log_path}")
+    meanwhile()
+    time.sleep(OUTAGE_SECONDS)
+    run.supervisorctl("start", SINK_PROGRAM)
     fault.cleared = time.monotonic()
     if not wait_until(lambda: _listening(port), 30, interval=0.2):
         fault.note = "the SMTP sink did not come back within 30 s"
     return fault
-
-
-def _kill_and_hold(run: LocalRun, port: int, meanwhile: Callable[[], None]) -> None:
-    for pid in run.find("mail sink"):
-        os.kill(pid, signal.SIGKILL)
-    holder = socket.socket()
-    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        wait_until(lambda: _bound(holder, port), 5, interval=0.05)
-        meanwhile()
-        time.sleep(OUTAGE_SECONDS)
-    finally:
-        holder.close()
-
-
-def _bound(holder: socket.socket, port: int) -> bool:
-    try:
-        holder.bind(("127.0.0.1", port))
-        return True
-    except OSError:
-        return False
 
 
 def _listening(port: int) -> bool:
@@ -136,12 +114,9 @@ def _listening(port: int) -> bool:
 
 def kill_one_of_each(run: LocalRun, pause: float, patience: float = 30) -> tuple[Fault, list[Kill]]:
     """SIGKILL one process of each kind, one at a time; wait for a new one of its kind."""
-    fault = Fault("SIGKILL of " + ", ".join(k for k in KINDS if k != "mail sink"))
-    fault.started = time.monotonic()
+    fault = Fault("SIGKILL of " + ", ".join(VICTIMS), started=time.monotonic())
     kills = []
-    for kind in KINDS:
-        if kind == "mail sink":
-            continue
+    for kind in VICTIMS:
         victims = run.find(kind)
         if not victims:
             kills.append(Kill(kind, 0, time.monotonic()))

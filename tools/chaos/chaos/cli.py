@@ -125,6 +125,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
+    # Ctrl-C tears down even where the shell started us with SIGINT ignored (a background job).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     root = Path(tempfile.mkdtemp(prefix="rf-chaos-"))
     postgres, rabbit = OwnPostgres(), OwnRabbitMQ()
     run = None
@@ -141,19 +143,27 @@ def main(argv: list[str] | None = None) -> None:
         print(report.render(result), flush=True)
         if args.json:
             args.json.write_text(json.dumps(result, indent=2))
+        status = 0 if all(result["checks"].values()) else 1
+    except KeyboardInterrupt:
+        _say("interrupted: no ledger")
+        status = 130
     finally:
-        _say("tearing down")
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the teardown
-        for stop in (run.stop if run else None, rabbit.remove, postgres.remove):
-            if stop is None:
-                continue
-            try:
-                stop()
-            except Exception as exc:  # noqa: BLE001 - tear down the rest regardless
-                _say(f"teardown: {exc}")
+        tear_down(run, rabbit, postgres)
         if args.keep:
             _say(f"kept {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)
         signal.signal(signal.SIGINT, signal.default_int_handler)
-    raise SystemExit(0 if all(result["checks"].values()) else 1)
+    raise SystemExit(status)
+
+
+def tear_down(run: LocalRun | None, rabbit: OwnRabbitMQ, postgres: OwnPostgres) -> None:
+    _say("tearing down")
+    for stop in (run.stop if run else None, rabbit.remove, postgres.remove):
+        if stop is None:
+            continue
+        try:
+            stop()
+        except Exception as exc:  # noqa: BLE001 - tear down the rest regardless
+            _say(f"teardown: {exc}")

@@ -40,12 +40,23 @@ def stored_and_unsent(database_url: str) -> tuple[int, int, int]:
     return saved, events, unsent
 
 
-def queued(amqp_url: str, queue: str) -> int:
+def published_ids(amqp_url: str, queue: str) -> list[str]:
+    """The event id of every message in the queue (taken out of it)."""
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
     try:
-        return connection.channel().queue_declare(queue, passive=True).method.message_count
+        channel, ids = connection.channel(), []
+        while True:
+            method, properties, _body = channel.basic_get(queue, auto_ack=True)
+            if method is None:
+                return ids
+            ids.append(properties.message_id)
     finally:
         connection.close()
+
+
+def outbox_ids(database_url: str) -> set[str]:
+    with psycopg.connect(database_url) as conn:
+        return {str(row[0]) for row in conn.execute("SELECT envelope->>'id' FROM outbox")}
 
 
 def said(log_text: str, service: str) -> list[str]:
@@ -77,7 +88,13 @@ def test_saves_during_a_broker_outage_are_all_kept_and_published_and_no_process_
         wait_for(lambda: stored_and_unsent(database)[2] == 0, 60, "the outbox to drain")
         drained_after = round(time.monotonic() - back, 2)
         saved, events, _ = stored_and_unsent(database)
-        published = queued(own_rabbitmq.url, unrouted_name(platform.env["EVENTS_EXCHANGE"]))
+        committed = outbox_ids(database)
+        published = published_ids(own_rabbitmq.url, unrouted_name(platform.env["EVENTS_EXCHANGE"]))
+        wait_for(
+            lambda: "rabbitmq is back" in said(platform.logs(), "settings-consumer"),
+            60,
+            "the consumer to reconnect",
+        )
         logs = platform.logs()
     finally:
         stop.set()
@@ -86,12 +103,15 @@ def test_saves_during_a_broker_outage_are_all_kept_and_published_and_no_process_
     acknowledged = answers.count(200)
     print(f"\nbroker outage of {OUTAGE_SECONDS} s while saving payment methods:")
     print(f"  saves sent {len(answers)}, acknowledged {acknowledged}, stored {saved}")
-    print(f"  events committed {events - before}, published {published}")
+    print(f"  events committed {events - before}, published {len(set(published)) - before}")
+    print(
+        f"  published twice (at least once: consumers' inboxes absorb it) {len(published) - len(set(published))}"
+    )
     print(f"  outbox drained {drained_after} s after the broker was back")
     assert set(answers) == {200}
     assert saved == acknowledged + stored_before
     assert events - before == acknowledged
-    assert published == events  # the demo data's events too: nothing subscribes to these
+    assert set(published) == committed  # the demo data's events too: nothing subscribes to them
     assert all(alive_during), "a process exited while RabbitMQ was down"
     for process in ("settings-relay", "settings-consumer"):
         messages = said(logs, process)

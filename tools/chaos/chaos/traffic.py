@@ -16,6 +16,7 @@ import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import psycopg
 import requests
@@ -27,6 +28,7 @@ ADMIN = ("900232", "demo-resultat-finans")
 RESET_USERS = ("kaisa@jlmdata.se", "olle@jlmdata.se")
 DEMO_TENANT = 900232
 PACE = {"page": 0.5, "handout": 0.5, "save": 2.0, "check": 5.0, "refresh": 10.0, "reset": 20.0}
+CHECK_FAILED = "Kontrollen kunde inte göras just nu"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -164,7 +166,14 @@ class Traffic:
                 )
         except psycopg.OperationalError:
             pass  # the sandbox's database is ours too, and down right now; check anyway
-        return self.browser.post("/resultat-finans/fortnox/kontrollera", {}).status_code
+        answer = self.browser.post("/resultat-finans/fortnox/kontrollera", {})
+        if answer.status_code != 303:
+            return answer.status_code
+        # The form always redirects; whether the check could be made, the page it leads to says.
+        page = self.browser.http.get(
+            urljoin(self.run.gateway, answer.headers["Location"]), timeout=10
+        )
+        return 503 if CHECK_FAILED in page.text else page.status_code
 
     def _refresh(self) -> int | str:
         """rfadmin's exit: 0 renewed (200), 1 with a reason (the 503 of a command line), or a

@@ -27,18 +27,8 @@ def open_tap(amqp_url: str, exchange: str) -> None:
 
 
 def drain_tap(amqp_url: str) -> list[str]:
-    """The message id of every message the tap holds, duplicates included."""
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    seen = []
-    try:
-        channel = connection.channel()
-        while True:
-            method, properties, _body = channel.basic_get(TAP, auto_ack=True)
-            if method is None:
-                return seen
-            seen.append(properties.message_id)
-    finally:
-        connection.close()
+    """The message id of every message the relays published since the tap opened."""
+    return harness.tapped_ids(amqp_url, TAP)
 
 
 def _declared(amqp_url: str, queue: str):

@@ -141,3 +141,17 @@ def open_tap(amqp_url: str, exchange: str, queue: str) -> None:
         channel.queue_bind(queue, exchange, routing_key="#")
     finally:
         connection.close()
+
+
+def tapped_ids(amqp_url: str, queue: str) -> list[str]:
+    """The message id of every message in a tap, duplicates included (taken out of it)."""
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        channel, ids = connection.channel(), []
+        while True:
+            method, properties, _body = channel.basic_get(queue, auto_ack=True)
+            if method is None:
+                return ids
+            ids.append(properties.message_id)
+    finally:
+        connection.close()

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
-packages=(libs/common services/auth services/tokens services/settings services/gateway services/fortnox_sandbox tools/rfadmin)
+packages=(libs/common services/auth services/tokens services/settings services/gateway services/fortnox_sandbox tools/rfadmin tools/chaos)
 stamp=.venv/.installed
 want=$(cat requirements.txt "${packages[@]/%//pyproject.toml}" | sha256sum | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then exit 0; fi

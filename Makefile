@@ -1,5 +1,5 @@
 # The two commands of README.md: `make run` starts the whole platform, `make test` runs every test.
-.PHONY: run test venv migrate lint bench reset
+.PHONY: run test venv migrate lint bench reset chaos
 
 run: venv
 	deploy/run.sh
@@ -22,3 +22,7 @@ bench: venv
 
 lint: venv
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+# The local run through outages and crashes on its own PostgreSQL and RabbitMQ; prints the ledger.
+chaos: venv
+	.venv/bin/python -m chaos $(CHAOS_ARGS)

@@ -21,9 +21,8 @@ import psycopg
 import pytest
 import requests
 from psycopg.rows import dict_row
-from servicekit.broker import declare_exchange
 from servicekit.events import topology
-from servicekit.events.harness import wait_for
+from servicekit.events.harness import open_tap, wait_for
 from servicekit.migrate import migrate
 from servicekit.testing import vouched_headers
 from settings.domain.checksums import luhn_check_digit
@@ -194,17 +193,6 @@ class Rig:
         return all(process.poll() is None for process in self.platform.processes)
 
 
-def _prepare_bus(amqp_url: str, exchange: str, tap: str) -> None:
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    try:
-        channel = connection.channel()
-        declare_exchange(channel, exchange, keep_unrouted=True)  # as the relays declare it
-        channel.queue_declare(tap, durable=True)
-        channel.queue_bind(tap, exchange, routing_key="#")
-    finally:
-        connection.close()
-
-
 @pytest.fixture
 def scaled_tokens(make_platform, fortnox_sandbox, amqp_url):
     env = fortnox_sandbox.env() | {
@@ -237,7 +225,7 @@ def scaled_tokens(make_platform, fortnox_sandbox, amqp_url):
     migrate(platform.env["SETTINGS_DATABASE_URL"], SETTINGS_MIGRATIONS)
     with rig.db("settings") as conn:
         conn.execute(EFFECT_LOG)
-    _prepare_bus(platform.env["AMQP_URL"], exchange, rig.tap)
+    open_tap(platform.env["AMQP_URL"], exchange, rig.tap)
     try:
         started = time.monotonic()
         platform.start()

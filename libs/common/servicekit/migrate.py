@@ -12,8 +12,9 @@ from pathlib import Path
 
 import click
 import psycopg
+from psycopg_pool import ConnectionPool
 
-from servicekit.db import ensure_database
+from servicekit.db import ensure_database, open_pool
 from servicekit.events.backoff import Backoff
 from servicekit.outage import POSTGRESQL, Outage
 
@@ -109,3 +110,13 @@ def migrate_command(name: str, load_config: Callable[[], dict], migrations: Path
         click.echo(f"{name}: {len(applied)} migration(s) applied")
 
     return command
+
+
+def command_pool(url: str, migrations: Path, name: str, max_size: int = 2) -> ConnectionPool:
+    """A command line's pool, on a migrated database, closed when the command ends: a pool left
+    to the garbage collector may be collected on one of its own worker threads, which cannot
+    join itself."""
+    migrate(url, migrations)
+    pool = open_pool(url, max_size=max_size, name=name)
+    click.get_current_context().call_on_close(pool.close)
+    return pool

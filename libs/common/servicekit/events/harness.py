@@ -16,6 +16,7 @@ from contextlib import contextmanager
 
 import pika
 
+from servicekit.broker import declare_exchange
 from servicekit.events import topology
 from servicekit.events.consumer import Consumer
 from servicekit.events.relay import Relay
@@ -125,5 +126,32 @@ def delete_queues(amqp_url: str, exchange: str, queue: str) -> None:
     try:
         channel = connection.channel()
         topology.delete_bus(channel, exchange, [queue])
+    finally:
+        connection.close()
+
+
+def open_tap(amqp_url: str, exchange: str, queue: str) -> None:
+    """A durable queue bound to every event of the exchange: what the relays really published
+    (read it with `basic_get`). The exchange is declared as the relays declare it."""
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        channel = connection.channel()
+        declare_exchange(channel, exchange, keep_unrouted=True)
+        channel.queue_declare(queue, durable=True)
+        channel.queue_bind(queue, exchange, routing_key="#")
+    finally:
+        connection.close()
+
+
+def tapped_ids(amqp_url: str, queue: str) -> list[str]:
+    """The message id of every message in a tap, duplicates included (taken out of it)."""
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        channel, ids = connection.channel(), []
+        while True:
+            method, properties, _body = channel.basic_get(queue, auto_ack=True)
+            if method is None:
+                return ids
+            ids.append(properties.message_id)
     finally:
         connection.close()

@@ -1,9 +1,7 @@
 """Command line of the auth service: `python -m auth.entrypoints.cli --help`."""
 
 import click
-from servicekit import db
-from servicekit.migrate import migrate as apply_migrations
-from servicekit.migrate import migrate_command
+from servicekit.migrate import command_pool, migrate_command
 
 from auth import config as service_config
 from auth.bootstrap import bootstrap
@@ -21,8 +19,7 @@ cli.add_command(migrate_command("auth", service_config.load, MIGRATIONS))
 
 def _context():
     config = service_config.load()
-    apply_migrations(config["DATABASE_URL"], MIGRATIONS)
-    return bootstrap(config, db.open_pool(config["DATABASE_URL"], max_size=2, name="auth-cli"))
+    return bootstrap(config, command_pool(config["DATABASE_URL"], MIGRATIONS, "auth-cli"))
 
 
 @cli.command("seed-demo")

@@ -3,9 +3,7 @@
 import uuid
 
 import click
-from servicekit import db
-from servicekit.migrate import migrate as apply_migrations
-from servicekit.migrate import migrate_command
+from servicekit.migrate import command_pool, migrate_command
 
 from settings import config as service_config
 from settings.adapters.tokens import TokensUnavailable
@@ -16,9 +14,7 @@ from settings.handlers import company, seed
 
 def _context() -> SettingsContext:
     config = service_config.load()
-    apply_migrations(config["DATABASE_URL"], MIGRATIONS)
-    pool = db.open_pool(config["DATABASE_URL"], max_size=2, name="settings-cli")
-    return bootstrap(config, pool)
+    return bootstrap(config, command_pool(config["DATABASE_URL"], MIGRATIONS, "settings-cli"))
 
 
 @click.group()

@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 import click
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
-from servicekit import db
-from servicekit.migrate import migrate as apply_migrations
+from servicekit.migrate import command_pool
 
 from tokens import config as service_config
 from tokens.adapters.crypto import KeyringError
@@ -20,8 +19,7 @@ from tokens.handlers import Services
 def services() -> tuple[dict, Services]:
     config = service_config.load()
     try:
-        apply_migrations(config["DATABASE_URL"], MIGRATIONS)
-        pool = db.open_pool(config["DATABASE_URL"], max_size=12, name="tokens-cli")
+        pool = command_pool(config["DATABASE_URL"], MIGRATIONS, "tokens-cli", max_size=12)
         return config, bootstrap(config, pool)
     except (RuntimeError, KeyringError) as exc:
         raise click.ClickException(str(exc)) from None

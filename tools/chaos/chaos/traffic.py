@@ -141,7 +141,8 @@ class Traffic:
 
     def _handout(self) -> int:
         path = f"/internal/organisations/{DEMO_ORG_ID}/fortnox/access-token"
-        headers = {"X-Internal-Key": self.run.env["INTERNAL_API_KEY"]}
+        # as the Resultat Finans backend: the only caller tokens hands a token to
+        headers = {"X-Internal-Key": self.run.env["RESULTAT_FINANS_INTERNAL_KEY"]}
         answer = requests.post(self.run.urls["TOKENS"] + path, headers=headers, timeout=30)
         return answer.status_code
 

@@ -9,11 +9,10 @@ import threading
 import time
 import uuid
 
-import pika
 import psycopg
 import pytest
 from servicekit.broker import unrouted_name
-from servicekit.events.harness import wait_for
+from servicekit.events.harness import tapped_ids, wait_for
 
 from .conftest import SERVICES, Platform
 
@@ -38,20 +37,6 @@ def stored_and_unsent(database_url: str) -> tuple[int, int, int]:
             "SELECT count(*), count(*) FILTER (WHERE sent_at IS NULL) FROM outbox"
         ).fetchone()
     return saved, events, unsent
-
-
-def published_ids(amqp_url: str, queue: str) -> list[str]:
-    """The event id of every message in the queue (taken out of it)."""
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    try:
-        channel, ids = connection.channel(), []
-        while True:
-            method, properties, _body = channel.basic_get(queue, auto_ack=True)
-            if method is None:
-                return ids
-            ids.append(properties.message_id)
-    finally:
-        connection.close()
 
 
 def outbox_ids(database_url: str) -> set[str]:
@@ -89,7 +74,7 @@ def test_saves_during_a_broker_outage_are_all_kept_and_published_and_no_process_
         drained_after = round(time.monotonic() - back, 2)
         saved, events, _ = stored_and_unsent(database)
         committed = outbox_ids(database)
-        published = published_ids(own_rabbitmq.url, unrouted_name(platform.env["EVENTS_EXCHANGE"]))
+        published = tapped_ids(own_rabbitmq.url, unrouted_name(platform.env["EVENTS_EXCHANGE"]))
         wait_for(
             lambda: "rabbitmq is back" in said(platform.logs(), "settings-consumer"),
             60,

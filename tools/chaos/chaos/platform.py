@@ -91,7 +91,7 @@ class LocalRun:
         self.var_dir = root / "var"
         self.log_path = root / "make-run.log"
         self.process: subprocess.Popen | None = None
-        ports = {name: free_port() for name in (*WEB, "SMTP")}
+        ports = {name: free_port() for name in (*WEB, "SMTP", "GATEWAY_ADMIN")}
         self.ports = ports
         url = {name: f"http://127.0.0.1:{ports[name]}" for name in WEB}
         env = {k: v for k, v in os.environ.items() if not k.endswith(("_PORT", "_URL"))}
@@ -114,6 +114,8 @@ class LocalRun:
         self.env = env
         self.gateway = url["GATEWAY"]
         self.urls = url
+        # The gateway answers /readyz and /metrics only on its admin port, never the public one.
+        self.readiness = {**url, "GATEWAY": f"http://127.0.0.1:{ports['GATEWAY_ADMIN']}"}
 
     def secrets(self) -> dict:
         lines = (self.var_dir / "secrets.env").read_text().splitlines()
@@ -140,7 +142,7 @@ class LocalRun:
 
     def ready(self, name: str) -> bool:
         try:
-            return requests.get(self.urls[name] + "/readyz", timeout=5).status_code == 200
+            return requests.get(self.readiness[name] + "/readyz", timeout=5).status_code == 200
         except requests.RequestException:
             return False
 

@@ -107,7 +107,10 @@ def test_broken_text_in_the_user_starting_a_connection_is_refused(client, header
 
 @pytest.mark.parametrize(
     "path",
-    ["/internal/fortnox/callback", f"/internal/organisations/{uuid.uuid4()}/fortnox/connect"],
+    [
+        "/internal/fortnox/callback",
+        "/internal/organisations/2b0c1c8e-3f5a-4c39-9a43-6f1f3c0de001/fortnox/connect",
+    ],
 )
 def test_json_nested_2000_deep_is_refused(client, headers, path):
     response = client.post(

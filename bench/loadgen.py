@@ -10,7 +10,6 @@ as served, and that prints the exact 50th and 99th percentiles for this module t
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from servicekit.mailsink import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -136,12 +136,6 @@ def hello_app():
         return jsonify(hello="world")
 
     return app
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def new_database(prefix: str) -> str:

@@ -14,8 +14,8 @@ import click
 import psycopg
 from psycopg_pool import ConnectionPool
 
+from servicekit.backoff import Backoff
 from servicekit.db import ensure_database, open_pool
-from servicekit.events.backoff import Backoff
 from servicekit.outage import POSTGRESQL, Outage
 
 log = logging.getLogger(__name__)

@@ -1,10 +1,12 @@
 """What every Flask app of the platform has: error shape, correlation id, health, metrics."""
 
 import logging
+import math
 import os
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import partial
 
 from flask import Flask, Response, jsonify
 from marshmallow import ValidationError
@@ -70,6 +72,25 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     if fields:
         body["error"]["fields"] = fields
     return jsonify(body), status
+
+
+def map_errors(target, table: Mapping[type[Exception], int]) -> None:
+    """The one way a service turns its own errors into HTTP: one table, error class -> status.
+
+    An error carries `code` and `message` (and may carry `fields` and `retry_after`, seconds);
+    the answer is the platform's error shape, and a 503 always says when to try again. Register
+    on the app or on a blueprint; the most specific class in the table wins, as in Flask.
+    """
+    for error, status in table.items():
+        target.register_error_handler(error, partial(_mapped_error, status))
+
+
+def _mapped_error(status: int, exc: Exception):
+    response, status = error_response(status, exc.code, exc.message, getattr(exc, "fields", None))
+    if status == 503:
+        retry_after = getattr(exc, "retry_after", None) or RETRY_AFTER_SECONDS
+        response.headers["Retry-After"] = str(math.ceil(retry_after))
+    return response, status
 
 
 def _register_errors(app: Flask) -> None:

@@ -20,12 +20,12 @@ from psycopg_pool import ConnectionPool
 
 from servicekit import broker, db
 from servicekit import config as env
+from servicekit.backoff import Backoff
 from servicekit.events import metrics, topology
-from servicekit.events.backoff import Backoff
 from servicekit.events.inbox import Stopping, apply_once_patiently
-from servicekit.events.lifecycle import stop_on_signals
 from servicekit.events.reading import IGNORED, Unreadable, read
 from servicekit.outage import RABBITMQ, Outage
+from servicekit.signals import stop_on_signals
 
 log = logging.getLogger(__name__)
 

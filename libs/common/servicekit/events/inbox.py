@@ -7,7 +7,7 @@ from collections.abc import Callable
 import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from servicekit.events.backoff import Backoff
+from servicekit.backoff import Backoff
 from servicekit.logs import correlation_id
 from servicekit.outage import POSTGRESQL, Outage
 

@@ -22,16 +22,19 @@ from pika.exceptions import AMQPError
 
 from servicekit import config as env
 from servicekit import db
+from servicekit.backoff import Backoff, Policy
 from servicekit.events import metrics, pending
-from servicekit.events.backoff import Backoff, retry_delay
-from servicekit.events.lifecycle import stop_on_signals
 from servicekit.events.ordering import SendOrder
 from servicekit.events.publisher import CONFIRMED, UNROUTABLE, ConfirmingPublisher
 from servicekit.logs import setup_logging
 from servicekit.outage import POSTGRESQL, RABBITMQ, Outage
+from servicekit.signals import stop_on_signals
 
 log = logging.getLogger(__name__)
 CORRELATION_HEADER = "x-correlation-id"
+# A message the broker refused (no queue bound for its type) is tried again after 1 s, 2 s, 4 s…
+# up to five minutes.
+REFUSED_RETRY = Policy(base=1.0, cap=300.0)
 _STATS_EVERY = 2.0
 _PURGE_EVERY = 3600.0
 _CONNECT = {"autocommit": True, "connect_timeout": db.CONNECT_TIMEOUT_SECONDS}
@@ -175,7 +178,7 @@ class Relay:
         return len(events)
 
     def _refused(self, event: pending.PendingEvent, reason: str) -> None:
-        delay = retry_delay(event.attempts + 1)
+        delay = REFUSED_RETRY.delay(event.attempts + 1)
         why = (
             f"no queue is bound to {self.exchange} for {event.type}"
             if reason == UNROUTABLE

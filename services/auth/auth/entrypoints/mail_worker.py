@@ -12,10 +12,10 @@ import threading
 import psycopg
 from psycopg_pool import PoolTimeout
 from servicekit import db
-from servicekit.events.backoff import Backoff
-from servicekit.events.lifecycle import stop_on_signals
+from servicekit.backoff import Backoff
 from servicekit.logs import setup_logging
 from servicekit.outage import POSTGRESQL, SMTP, DependencyUnavailable, Outage
+from servicekit.signals import stop_on_signals
 
 from auth.adapters.mail import CHANNEL, deliver_due
 from auth.bootstrap import bootstrap

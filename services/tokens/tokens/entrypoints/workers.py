@@ -9,11 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from servicekit import db
-from servicekit.events.backoff import Backoff
-from servicekit.events.lifecycle import stop_on_signals
+from servicekit.backoff import Backoff
 from servicekit.logs import setup_logging
 from servicekit.migrate import migrate_patiently
 from servicekit.outage import POSTGRESQL, UNAVAILABLE_ERRORS, Outage, unavailable_dependency
+from servicekit.signals import stop_on_signals
 
 from tokens import config as service_config
 from tokens.bootstrap import bootstrap

@@ -1,5 +1,6 @@
 """The one place that wires the real adapters into the handlers."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 from psycopg_pool import ConnectionPool
@@ -11,8 +12,8 @@ from tokens.adapters.fortnox import FortnoxClient
 from tokens.adapters.repository import ConnectionStore
 from tokens.adapters.schedule import MigrationSchedule
 from tokens.adapters.work import StateStore, WorkQueue
-from tokens.domain.connection import Policy
-from tokens.handlers import Services, Settings
+from tokens.domain.connection import COOLDOWN, Policy
+from tokens.handlers import RETRY, Services, Settings
 
 # What must be left of a refresh token's life after its keep-alive renewal is due: room for
 # a refresher outage, cool-downs after failures and a Fortnox incident before the token lapses.
@@ -34,7 +35,7 @@ def policy_from(config: dict) -> Policy:
         keepalive_after=timedelta(days=after),
         keepalive_spread=timedelta(days=jitter),
         hot_window=timedelta(seconds=config["HOT_WINDOW_SECONDS"]),
-        cooldown_base=timedelta(seconds=config["COOLDOWN_SECONDS"]),
+        cooldown=replace(COOLDOWN, base=config["COOLDOWN_SECONDS"]),
     )
 
 
@@ -52,7 +53,7 @@ def bootstrap(config: dict, pool: ConnectionPool) -> Services:
         scopes=config["FORTNOX_SCOPES"],
         default_account_type=config["FORTNOX_ACCOUNT_TYPE"],
         retry_attempts=max(1, config["RETRY_ATTEMPTS"]),
-        retry_base_seconds=config["RETRY_BASE_SECONDS"],
+        retry=replace(RETRY, base=config["RETRY_BASE_SECONDS"]),
     )
     return Services(
         store=ConnectionStore(

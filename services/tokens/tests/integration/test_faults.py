@@ -5,6 +5,7 @@ import dataclasses
 import threading
 
 import pytest
+from servicekit.backoff import Policy
 from tokens.domain.errors import ReauthorizationRequired
 from tokens.handlers.handout import hand_out
 from tokens.handlers.renewal import renew
@@ -107,7 +108,7 @@ def test_an_unanswered_renewal_that_fortnox_carried_out_is_marked_clearly(
     helpers.expire_soon(raw, org_id, seconds=-1)
     svc.fortnox.timeout = 0.5
     # the retry comes after the late call was carried out, so its refresh token is spent
-    svc.settings = dataclasses.replace(svc.settings, retry_base_seconds=2.0)
+    svc.settings = dataclasses.replace(svc.settings, retry=Policy(base=2.0, cap=2.0))
     svc.rng = _Fixed(0.99)
     fortnox_sandbox.control.inject_fault("token", None, hang_seconds=1.0)  # then it rotates
     with pytest.raises(ReauthorizationRequired) as refused:

@@ -60,7 +60,7 @@ def test_cooldown_grows_is_bounded_and_honours_retry_after():
     first = cooldown(1, POLICY, None, rng)
     later = cooldown(5, POLICY, None, rng)
     assert timedelta(seconds=15) <= first <= timedelta(seconds=30) < later
-    assert cooldown(50, POLICY, None, rng) <= POLICY.cooldown_max
+    assert cooldown(50, POLICY, None, rng) <= timedelta(seconds=POLICY.cooldown.cap)
     assert cooldown(1, POLICY, 120, rng) >= timedelta(seconds=120)
 
 

@@ -60,6 +60,27 @@ def test_temporary_failures_are_retried_with_backoff_and_429_waits(fake_svc):
     assert len(fake_svc.pauses) == 2 and fake_svc.pauses[1] >= 2
 
 
+class _Draw:
+    """An rng whose every draw is the same number."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def random(self):
+        return self.value
+
+
+@pytest.mark.parametrize(("draw", "expected"), [(0.0, [0.25, 0.5]), (1.0, [0.5, 1.0])])
+def test_retry_pauses_double_with_equal_jitter_between_half_and_all_of_the_ceiling(
+    fake_svc, draw, expected
+):
+    _store_oauth(fake_svc)
+    fake_svc.rng = _Draw(draw)
+    fake_svc.fortnox.script = [TemporaryFailure("Fortnox answered 503", status=503)] * 2
+    assert hand_out(fake_svc, "org").access_token == "access-3"
+    assert fake_svc.pauses == expected  # the retry policy's base is half a second
+
+
 def test_exhausted_retries_keep_the_valid_token_and_cool_down(fake_svc):
     _store_oauth(fake_svc)
     fake_svc.fortnox.script = [TemporaryFailure("Fortnox answered 500", status=500)] * 3
@@ -203,7 +224,8 @@ def test_misconfigured_flags_nothing_and_cools_down_for_the_longest(fake_svc):
     assert connection.state == "connected" and connection.health == "ok"
     assert connection.failures == 0 and connection.reauthorization_code is None
     assert connection.last_failure_code == answers.CLIENT_REJECTED
-    assert connection.cooldown_until >= fake_svc.clock() + fake_svc.policy.cooldown_max / 2
+    longest = timedelta(seconds=fake_svc.policy.cooldown.cap)
+    assert connection.cooldown_until >= fake_svc.clock() + longest / 2
     assert fake_svc.store.events == []
     assert len(fake_svc.fortnox.calls) == 1
     [(_, audit)] = [a for a in fake_svc.store.audits if a[1].action == "refresh"]

@@ -4,6 +4,8 @@ import random
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from servicekit import backoff
+
 from tokens.domain import answers, events
 from tokens.domain.model import Company, Event, FortnoxFailure, Grant, TemporaryFailure
 
@@ -14,6 +16,11 @@ OK, REFRESHING, DEGRADED = "ok", "refreshing", "degraded"
 KIND_LABELS = {LEGACY: "Access Token", OAUTH: "OAuth", SERVICE: "OAuth"}
 # Why a connection needs the customer ("Ny Token"); None: it does not.
 REAUTHORIZATION, MIGRATION_REFUSED, LEGACY_TOKEN = "reauthorization", "migration_refused", "legacy"
+
+# After a failed renewal the connection rests before the next try: half a minute after the
+# first failure, doubling up to a quarter of an hour (base from TOKENS_COOLDOWN_SECONDS).
+COOLDOWN = backoff.Policy(base=30.0, cap=15 * 60.0)
+_LONGEST = 64  # failures in a row: past the cap of any cool-down policy
 
 
 @dataclass(frozen=True)
@@ -26,8 +33,7 @@ class Policy:
     keepalive_after: timedelta = timedelta(days=17)
     keepalive_spread: timedelta = timedelta(days=3)
     hot_window: timedelta = timedelta(hours=1)
-    cooldown_base: timedelta = timedelta(seconds=30)
-    cooldown_max: timedelta = timedelta(minutes=15)
+    cooldown: backoff.Policy = COOLDOWN
     interrupted_after: timedelta = timedelta(minutes=1)
 
 
@@ -187,7 +193,7 @@ class Connection:
         self.last_failure_at = now
         self.last_failure_reason = failure.reason
         self.last_failure_code = failure.reason_code
-        self.cooldown_until = now + cooldown(99, policy, None, rng)
+        self.cooldown_until = now + cooldown(_LONGEST, policy, None, rng)
 
     def require_reauthorization(
         self, reason: str, now: datetime, code: str = answers.REFUSED
@@ -277,12 +283,8 @@ class Connection:
 def cooldown(
     failures: int, policy: Policy, retry_after: float | None = None, rng=random
 ) -> timedelta:
-    """Exponential back-off with full jitter, never shorter than Fortnox's Retry-After."""
-    ceiling = min(
-        policy.cooldown_max.total_seconds(),
-        policy.cooldown_base.total_seconds() * 2 ** max(failures - 1, 0),
-    )
-    seconds = ceiling / 2 + rng.random() * ceiling / 2
+    """The cool-down policy's delay (equal jitter), never shorter than Fortnox's Retry-After."""
+    seconds = policy.cooldown.delay(failures, rng)
     if retry_after is not None:
         seconds = max(seconds, retry_after)
     return timedelta(seconds=seconds)

@@ -8,16 +8,20 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
+
+from servicekit import backoff
+from servicekit.clock import Clock, utc_now
 
 from tokens.adapters.cache import HandoutCache
 from tokens.adapters.metrics import RECORDER
 from tokens.domain.connection import Policy
 
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+# Pauses between the attempts of one token call (renewal.with_retries): half a second after
+# the first temporary failure, doubling (base from TOKENS_RETRY_BASE_SECONDS); never longer
+# than the longest Retry-After the call waits for rather than handing over to the cool-down.
+RETRY_AFTER_MAX_WAIT = 5.0
+RETRY = backoff.Policy(base=0.5, cap=RETRY_AFTER_MAX_WAIT)
 
 
 @dataclass(frozen=True)
@@ -26,8 +30,8 @@ class Settings:
     scopes: str
     default_account_type: str = ""
     retry_attempts: int = 3
-    retry_base_seconds: float = 0.5
-    retry_after_max_wait: float = 5.0
+    retry: backoff.Policy = RETRY
+    retry_after_max_wait: float = RETRY_AFTER_MAX_WAIT
 
 
 @dataclass
@@ -38,7 +42,7 @@ class Services:
     fortnox: Any  # adapters.fortnox.FortnoxClient
     settings: Settings
     policy: Policy = field(default_factory=Policy)
-    clock: Callable[[], datetime] = utc_now
+    clock: Clock = utc_now
     sleep: Callable[[float], None] = time.sleep
     rng: Any = random
     cache: HandoutCache = field(default_factory=lambda: HandoutCache(0))

@@ -123,8 +123,9 @@ def with_retries(
     call: Callable[[], Grant],
     on_failure: Callable[[TemporaryFailure], None] = lambda failure: None,
 ) -> Grant:
-    """Temporary failures are retried with exponential back-off and full jitter; a 429 waits
-    for its Retry-After when that is short, else gives up at once for the cool-down to honour."""
+    """Temporary failures are retried after the `retry` policy's pause (exponential back-off
+    with equal jitter); a 429 waits for its Retry-After when that is short, else gives up at
+    once for the cool-down to honour."""
     settings = svc.settings
     for attempt in range(1, settings.retry_attempts + 1):
         try:
@@ -134,7 +135,7 @@ def with_retries(
                 on_failure(failure)
             if attempt == settings.retry_attempts:
                 raise
-            pause = svc.rng.random() * settings.retry_base_seconds * 2 ** (attempt - 1)
+            pause = settings.retry.delay(attempt, svc.rng)
             if failure.retry_after is not None:
                 if failure.retry_after > settings.retry_after_max_wait:
                     raise

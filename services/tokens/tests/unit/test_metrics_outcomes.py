@@ -48,9 +48,9 @@ def _store(svc, kind="oauth", expires_in=-1):
         (TemporaryFailure("Fortnox answered 503", status=503), "transient_failure"),
         (TemporaryFailure("no answer", unanswered=True), "transient_failure"),
         (TemporaryFailure("rate limited", status=429, retry_after=60), "rate_limited"),
-        (ClientRejected("our secret", status=401, code="invalid_client"), "client_rejected"),
-        (PermanentFailure("refused", status=400, code="invalid_grant"), "invalid_grant"),
-        (PermanentFailure("gone", status=400, code="consent_revoked"), "rejected"),
+        (ClientRejected("our secret", status=401, error="invalid_client"), "client_rejected"),
+        (PermanentFailure("refused", status=400, error="invalid_grant"), "invalid_grant"),
+        (PermanentFailure("gone", status=400, error="consent_revoked"), "rejected"),
     ],
 )
 def test_a_failed_renewal_reports_its_class(svc, failure, outcome):
@@ -97,7 +97,7 @@ def test_hand_outs_report_where_the_token_came_from(svc):
 
 def test_a_hand_out_that_needs_a_new_authorization_reports_it(svc):
     _store(svc)
-    svc.fortnox.script = [PermanentFailure("refused", status=400, code="invalid_grant")]
+    svc.fortnox.script = [PermanentFailure("refused", status=400, error="invalid_grant")]
     with pytest.raises(ReauthorizationRequired):
         hand_out(svc, "org")
     assert svc.metrics.handouts == ["reauthorization_required"]

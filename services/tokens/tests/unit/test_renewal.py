@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from tokens.domain import answers
 from tokens.domain.connection import Connection
-from tokens.domain.errors import ReauthorizationRequired, TemporarilyUnavailable
+from tokens.domain.errors import NotConnected, ReauthorizationRequired, TemporarilyUnavailable
 from tokens.domain.model import ClientRejected, PermanentFailure, TemporaryFailure
 from tokens.handlers.handout import hand_out
 from tokens.handlers.renewal import renew
@@ -101,7 +101,7 @@ def test_an_expired_token_during_cool_down_is_temporarily_unavailable(fake_svc):
 def test_invalid_grant_needs_reauthorization_with_one_event(fake_svc):
     _store_oauth(fake_svc, expires_in=-1)
     fake_svc.fortnox.script = [
-        PermanentFailure("Fortnox refused", status=400, code="invalid_grant")
+        PermanentFailure("Fortnox refused", status=400, error="invalid_grant")
     ]
     for _ in range(3):
         with pytest.raises(ReauthorizationRequired):
@@ -118,7 +118,7 @@ def test_a_renewal_left_unfinished_is_said_to_be_interrupted_when_fortnox_refuse
     with fake_svc.store.locked("org") as locked:
         locked.save(connection)
     fake_svc.fortnox.script = [
-        PermanentFailure("Fortnox refused", status=400, code="invalid_grant")
+        PermanentFailure("Fortnox refused", status=400, error="invalid_grant")
     ]
     renewed = renew(fake_svc, "org", actor="test")
     assert "interrupted" in renewed.reauthorization_reason
@@ -148,7 +148,7 @@ def test_the_handout_cache_serves_a_fresh_token_briefly_and_never_inside_the_mar
     fake_svc.store.rows.clear()  # served from memory: the store is not read again
     assert hand_out(fake_svc, "org") == first
     fake_svc.clock.advance(1.5)
-    with pytest.raises(Exception, match="no Fortnox connection"):
+    with pytest.raises(NotConnected, match="no Fortnox connection"):
         hand_out(fake_svc, "org")
 
 
@@ -161,7 +161,7 @@ def test_the_handout_cache_never_keeps_a_legacy_token(fake_svc):
         locked.save(legacy)
     assert hand_out(fake_svc, "org").access_token == "legacy-0"
     fake_svc.store.rows.clear()  # upgraded or migrated elsewhere: the old token is dead
-    with pytest.raises(Exception, match="no Fortnox connection"):
+    with pytest.raises(NotConnected, match="no Fortnox connection"):
         hand_out(fake_svc, "org")
 
 
@@ -202,7 +202,7 @@ def test_reauthorize_marks_the_connection_for_ny_token_with_its_reason_code(fake
 
 
 def test_invalid_grant_keeps_its_own_reason_code(fake_svc):
-    refusal = PermanentFailure("invalid_grant", code="invalid_grant", reason_code="grant_invalid")
+    refusal = PermanentFailure("invalid_grant", error="invalid_grant", reason_code="grant_invalid")
     connection = _renew_failing(fake_svc, refusal)
     assert connection.reauthorization_code == answers.GRANT_INVALID
     assert "invalid_grant" in connection.reauthorization_reason
@@ -219,7 +219,7 @@ def test_temporary_backs_off_and_keeps_the_connection(fake_svc):
 
 
 def test_misconfigured_flags_nothing_and_cools_down_for_the_longest(fake_svc):
-    refused = ClientRejected("invalid_client", status=401, code="invalid_client")
+    refused = ClientRejected("invalid_client", status=401, error="invalid_client")
     connection = _renew_failing(fake_svc, refused)
     assert connection.state == "connected" and connection.health == "ok"
     assert connection.failures == 0 and connection.reauthorization_code is None

@@ -191,15 +191,15 @@ def _json(response: requests.Response):
 
 def _failure_of(call: str, response: requests.Response) -> FortnoxFailure:
     """The domain exception for a non-200 answer, by the table."""
-    code, description = table.error_of(_json(response))
-    label = code or ("no body" if not response.content else "no Fortnox error body")
+    error, description = table.error_of(_json(response))
+    label = error or ("no body" if not response.content else "no Fortnox error body")
     reason = f"Fortnox answered {response.status_code} to {call} ({label})"
     if call == "migrate" and response.status_code in _MIGRATION_REASONS:
         reason = _MIGRATION_REASONS[response.status_code]
     if description:
         reason += f": {description[:200]}"
     retry_after = table.retry_after_seconds(response.headers.get("Retry-After"), time.time())
-    return _failure(call, response.status_code, reason, code=code, retry_after=retry_after)
+    return _failure(call, response.status_code, reason, error=error, retry_after=retry_after)
 
 
 def _failure(
@@ -207,10 +207,10 @@ def _failure(
     status: int | str,
     reason: str,
     *,
-    code: str = "",
+    error: str = "",
     retry_after: float | None = None,
 ) -> FortnoxFailure:
-    verdict = table.verdict_for(call, status, code)
+    verdict = table.verdict_for(call, status, error)
     http_status = status if isinstance(status, int) else None
     known = {"status": http_status, "reason_code": verdict.reason_code}
     if verdict.klass == answers.TEMPORARY:
@@ -218,13 +218,13 @@ def _failure(
             reason, retry_after=retry_after, unanswered=status == "timeout", **known
         )
     elif verdict.klass == answers.MISCONFIGURED:
-        failure = ClientRejected(reason, code=code, **known)
+        failure = ClientRejected(reason, error=error, **known)
     elif call == "migrate":
-        failure = MigrationRefused(reason, code=code, **known)
+        failure = MigrationRefused(reason, error=error, **known)
     elif verdict.reason_code == answers.AUTHENTICATION_FAILED:
-        failure = Unauthorized(reason, code=code, **known)
+        failure = Unauthorized(reason, error=error, **known)
     else:
-        failure = PermanentFailure(reason, code=code, **known)
+        failure = PermanentFailure(reason, error=error, **known)
     failure.call = call
     return failure
 

@@ -1,4 +1,5 @@
-"""What a caller of the service can be told went wrong; the API maps each to an HTTP answer."""
+"""What a caller of the service can be told went wrong (`code`, `message`, and when to try
+again); the API's one error table (entrypoints/api.py) gives each its HTTP status."""
 
 
 class TokensError(Exception):
@@ -31,3 +32,7 @@ class InvalidRequest(TokensError):
 
 class LockUnavailable(Exception):
     """Another process holds the connection's lock (try-lock) or the wait for it ran out."""
+
+    code = "temporarily_unavailable"
+    message = "The connection is busy; try again shortly."
+    retry_after = 1.0

@@ -38,19 +38,20 @@ class AuditEntry:
 
 class FortnoxFailure(Exception):
     """A call to Fortnox failed; `reason` is readable by a person and holds no token.
-    `code` is Fortnox's own (OAuth `error` or ErrorInformation code), `reason_code` ours
-    (domain/answers.py)."""
+    `error` is Fortnox's own code (OAuth `error` or ErrorInformation code), `reason_code` ours
+    (domain/answers.py); `code` is what a caller of our API is told."""
 
+    code = "fortnox_failed"
     reason_code_default = ""
     call = ""  # token, refresh, client_credentials, migrate, revoke, api
 
     def __init__(
-        self, reason: str, *, status: int | None = None, code: str = "", reason_code: str = ""
+        self, reason: str, *, status: int | None = None, error: str = "", reason_code: str = ""
     ):
         super().__init__(reason)
-        self.reason = reason
+        self.reason = self.message = reason
         self.status = status
-        self.code = code
+        self.error = error
         self.reason_code = reason_code or self.reason_code_default
 
 

@@ -14,13 +14,20 @@ from servicekit import assertions, callers, openapi
 from servicekit import config as env
 from servicekit.app import create_service_app_from_config, pool_of
 from servicekit.hygiene import allow_newlines
-from servicekit.web import error_response, on_scrape, valid_org_id
+from servicekit.web import map_errors, on_scrape, valid_org_id
 
 from tokens import config as service_config
 from tokens import schemas
 from tokens.adapters.metrics import observe_connections
 from tokens.bootstrap import bootstrap
-from tokens.domain.errors import LockUnavailable, TemporarilyUnavailable, TokensError
+from tokens.domain.errors import (
+    InvalidRequest,
+    LockUnavailable,
+    NotConnected,
+    ReauthorizationRequired,
+    TemporarilyUnavailable,
+    TokensError,
+)
 from tokens.domain.model import FortnoxFailure
 from tokens.handlers import connect, handout, history, lifecycle
 
@@ -52,11 +59,16 @@ ALLOWED = {
     "customer_history": _GATEWAY,
 }
 
-_STATUS = {
-    "not_connected": 404,
-    "reauthorization_required": 409,
-    "temporarily_unavailable": 503,
-    "invalid_request": 422,
+# The service's errors as HTTP answers (the most specific class wins); a 503 says when to try
+# again: Retry-After from the error (the cool-down left; 1 s for a busy connection).
+ERRORS = {
+    TokensError: 400,
+    NotConnected: 404,
+    ReauthorizationRequired: 409,
+    InvalidRequest: 422,
+    TemporarilyUnavailable: 503,
+    LockUnavailable: 503,
+    FortnoxFailure: 502,
 }
 
 
@@ -70,7 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     on_scrape(app, lambda: observe_connections(pool_of(app)))
     app.register_blueprint(_internal_api(credentials))
     allow_newlines(app, "error_description")  # Fortnox's words, passed on as they came
-    _register_errors(app)
+    map_errors(app, ERRORS)
     openapi.serve(app, title="Resultat Finans tokens service", description=DESCRIPTION)
     return app
 
@@ -198,24 +210,3 @@ def _internal_api(credentials: dict[str, str]) -> Blueprint:
 
 def _keys() -> str:
     return current_app.config["ACTION_VERIFY_KEYS"]
-
-
-def _register_errors(app: Flask) -> None:
-    @app.errorhandler(TokensError)
-    def _tokens_error(exc: TokensError):
-        response, status = error_response(_STATUS.get(exc.code, 400), exc.code, exc.message)
-        if isinstance(exc, TemporarilyUnavailable) and exc.retry_after:
-            response.headers["Retry-After"] = str(int(exc.retry_after + 0.999))
-        return response, status
-
-    @app.errorhandler(LockUnavailable)
-    def _busy(_exc):
-        response, status = error_response(
-            503, "temporarily_unavailable", "The connection is busy; try again shortly."
-        )
-        response.headers["Retry-After"] = "1"
-        return response, status
-
-    @app.errorhandler(FortnoxFailure)
-    def _fortnox(exc: FortnoxFailure):
-        return error_response(502, "fortnox_failed", exc.reason)

@@ -109,7 +109,7 @@ def _outcome_of(failure) -> str:
         return "client_rejected"
     if isinstance(failure, TemporaryFailure):
         return "rate_limited" if failure.status == 429 else "transient_failure"
-    return "invalid_grant" if failure.code == "invalid_grant" else "rejected"
+    return "invalid_grant" if failure.error == "invalid_grant" else "rejected"
 
 
 def obtain(svc: Services, connection: Connection) -> Grant:
@@ -145,7 +145,7 @@ def with_retries(
 
 
 def _permanent_reason(failure: PermanentFailure) -> str:
-    if failure.code == "invalid_grant":
+    if failure.error == "invalid_grant":
         return (
             "Fortnox no longer accepts the connection's grant (invalid_grant): the consent was"
             ' withdrawn or the refresh token expired. Connect again with "Ny Token".'

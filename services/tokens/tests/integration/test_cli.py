@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from tokens.entrypoints.cli import DEMO_ORG_ID, cli
-from tokens.handlers import lifecycle
+from tokens.handlers import connection_status
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def test_seed_demo_imports_the_legacy_token_once(
     assert first.exit_code == 0 and second.exit_code == 0, first.output
     assert "nothing to do" in second.output
     assert tenant.legacy_token not in first.output + second.output
-    status = lifecycle.status(svc, DEMO_ORG_ID)
+    status = connection_status.status(svc, DEMO_ORG_ID)
     assert status["token_type"] == "Access Token" and status["legacy"] is True
     assert (status["company_name"], status["organisation_number"], status["database_number"]) == (
         "Jlmdata AB",

@@ -4,7 +4,7 @@ import secrets
 import uuid
 
 from tokens.domain.connection import Company
-from tokens.handlers import connect, handout, imports, lifecycle
+from tokens.handlers import connect, connection_status, handout, imports
 
 
 def _start(svc, org_id=None, account_type=None):
@@ -44,7 +44,7 @@ def test_connecting_stores_tokens_reads_the_company_and_publishes(
     outcome = _complete(svc, answer, user_id, session_ref)
     assert outcome.outcome == "connected"
     assert outcome.company.database_number == str(tenant.tenant_id)
-    status = lifecycle.status(svc, org_id)
+    status = connection_status.status(svc, org_id)
     assert status["token_type"] == "OAuth" and status["access_token_valid"]
     assert status["company_name"] == tenant.company_name
     assert status["organisation_number"] == tenant.organization_number
@@ -61,12 +61,12 @@ def test_upgrading_a_legacy_connection_revokes_nothing_it_needs_and_says_upgrade
     org_id = str(uuid.uuid4())
     company = Company(tenant.company_name, tenant.organization_number, str(tenant.tenant_id))
     imports.import_legacy(svc, org_id, tenant.legacy_token, company, actor="test")
-    assert lifecycle.status(svc, org_id)["token_type"] == "Access Token"
+    assert connection_status.status(svc, org_id)["token_type"] == "Access Token"
     _org, user_id, session_ref, started = _start(svc, org_id)
     answer = fortnox_sandbox.consent(started["authorize_url"], tenant.username, tenant.password)
     outcome = _complete(svc, answer, user_id, session_ref)
     assert outcome.outcome == "upgraded"
-    status = lifecycle.status(svc, org_id)
+    status = connection_status.status(svc, org_id)
     assert status["kind"] == "oauth" and not status["legacy"]
     upgraded = helpers.events_of(raw, org_id, "token.upgraded")
     assert [e["envelope"]["data"]["method"] for e in upgraded] == ["interactive"]

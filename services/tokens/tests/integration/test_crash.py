@@ -7,7 +7,7 @@ import time
 
 import pytest
 from tokens.domain.errors import LockUnavailable, ReauthorizationRequired
-from tokens.handlers import lifecycle
+from tokens.handlers import connection_status
 from tokens.handlers.handout import hand_out
 from tokens.handlers.renewal import INTERRUPTED_REASON
 
@@ -59,14 +59,14 @@ def test_killed_before_fortnox_answered_leaves_a_usable_marked_connection(
     helpers.expire_soon(raw, org_id, seconds=60)  # used recently and near expiry: due
     fortnox_sandbox.control.inject_fault("token", 503, hang_seconds=6)
     kill_refresher_mid_renewal(org_id)
-    status = lifecycle.status(svc, org_id)
+    status = connection_status.status(svc, org_id)
     assert status["health"] == "refreshing" and status["state"] == "connected"
     # The dead process's lock goes with its database session, once PostgreSQL has noticed the
     # closed socket and ended that backend (a moment after the kill on a busy machine).
     _wait_for(lambda: _lock_free(svc, org_id), "the dead process's lock to be released", 10)
     token = hand_out(svc, org_id).access_token
     assert fortnox_sandbox.company_information(token).status_code == 200
-    assert lifecycle.status(svc, org_id)["health"] == "ok"
+    assert connection_status.status(svc, org_id)["health"] == "ok"
     assert svc.store.audit_trail(org_id)[0]["detail"]["after_interruption"] is True
 
 
@@ -87,7 +87,7 @@ def test_killed_after_fortnox_replaced_the_token_asks_for_reauthorization_clearl
     with pytest.raises(ReauthorizationRequired) as refused:
         hand_out(svc, org_id)
     assert refused.value.message == INTERRUPTED_REASON
-    status = lifecycle.status(svc, org_id)
+    status = connection_status.status(svc, org_id)
     assert status["state"] == "needs_reauthorization"
     assert status["reauthorization_reason"] == INTERRUPTED_REASON
     assert len(helpers.events_of(raw, org_id, "token.reauthorization_required")) == 1

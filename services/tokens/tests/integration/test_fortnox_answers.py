@@ -5,7 +5,7 @@ time-out), and renewal and check act on its class."""
 import dataclasses
 
 import pytest
-from tokens.handlers import lifecycle
+from tokens.handlers import connection_check, connection_status
 from tokens.handlers.renewal import renew
 
 RETRIES = 3  # TOKENS_RETRY_ATTEMPTS' default: a temporary fault answers every attempt
@@ -103,7 +103,7 @@ def test_check_acts_on_the_class_of_the_api_answer(
 ):
     org_id = connect_org().org_id
     fortnox_sandbox.control.inject_fault("companyinformation", count=count, **fault)
-    result = lifecycle.check(svc, org_id, actor="test")
+    result = connection_check.check(svc, org_id, actor="test")
     assert not result.ok and result.reason_code == reason_code
     assert _connection(svc, org_id).state == state
-    assert lifecycle.status(svc, org_id)["state"] == state
+    assert connection_status.status(svc, org_id)["state"] == state

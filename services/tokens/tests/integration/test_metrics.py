@@ -101,7 +101,7 @@ def test_a_refresh_in_another_process_shows_on_the_web_workers_metrics(
 def test_connections_by_state_are_counted_in_the_database_at_each_scrape(
     server, connect_org, svc, raw
 ):
-    from tokens.handlers import lifecycle
+    from tokens.handlers import revocation
 
     base_url, _headers = server
     connected = connect_org()
@@ -124,7 +124,7 @@ def test_connections_by_state_are_counted_in_the_database_at_each_scrape(
 
     first = gauge()
     assert first == database() and first["connected"] >= 1
-    lifecycle.disconnect(svc, connected.org_id, actor="test")
+    revocation.disconnect(svc, connected.org_id, actor="test")
     second = gauge()
     assert second == database()
     assert second["revoked"] == first["revoked"] + 1

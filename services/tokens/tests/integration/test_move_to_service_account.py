@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from tokens.domain.errors import InvalidRequest
 from tokens.domain.model import PermanentFailure, TemporaryFailure
 from tokens.entrypoints.cli import cli
-from tokens.handlers import imports, lifecycle
+from tokens.handlers import connection_status, imports, service_account
 from tokens.handlers.handout import hand_out
 from tokens.handlers.renewal import renew
 
@@ -37,7 +37,7 @@ def test_after_the_move_hand_outs_use_client_credentials_and_never_the_refresh_t
     tenant_id = connected.tenant.tenant_id
     renew(svc, connected.org_id, actor="test", force=True)  # one refresh-token call before
     fortnox_sandbox.control.move_to_service_account(tenant_id)
-    result = lifecycle.move_to_service_account(svc, connected.org_id, actor="test")
+    result = service_account.move_to_service_account(svc, connected.org_id, actor="test")
     assert result == {"kind": "service", "tenant_id": str(tenant_id), "moved": True}
     row = _row(raw, connected.org_id)
     assert row["kind"] == "service" and row["state"] == "connected"
@@ -63,9 +63,9 @@ def test_after_the_move_hand_outs_use_client_credentials_and_never_the_refresh_t
     assert after["client_credentials"] - before["client_credentials"] == 2
     assert after["refresh_token"] == before["refresh_token"] == 1
     assert fortnox_sandbox.company_information(token).status_code == 200
-    assert lifecycle.status(svc, connected.org_id)["token_type"] == "OAuth"
+    assert connection_status.status(svc, connected.org_id)["token_type"] == "OAuth"
     # the refresher has no refresh token of it left to keep alive
-    assert connected.org_id not in svc.work.claim_due_refreshes(svc.policy, 10_000, 0)
+    assert connected.org_id not in svc.work.claim_due_for_refresher(svc.policy, 10_000, 0)
     # a publicly visible change of kind is no event: the settings page shows "OAuth" either way
     assert helpers.events_of(raw, connected.org_id)[-1]["type"] == "token.connected"
 
@@ -88,7 +88,7 @@ def test_without_the_consent_at_fortnox_the_move_changes_nothing_and_says_why(
     connected = connect_org()
     before = _row(raw, connected.org_id)
     with pytest.raises(PermanentFailure):
-        lifecycle.move_to_service_account(svc, connected.org_id, actor="test")
+        service_account.move_to_service_account(svc, connected.org_id, actor="test")
     result = run("move-to-service-account", connected.org_id)
     assert result.exit_code == 1 and "no service-account consent" in result.output
     assert _row(raw, connected.org_id) == before
@@ -104,7 +104,7 @@ def test_while_fortnox_is_down_the_move_changes_nothing_and_works_later(
     fortnox_sandbox.control.inject_fault("token", 503, count=attempts)
     before = _row(raw, connected.org_id)
     with pytest.raises(TemporaryFailure):
-        lifecycle.move_to_service_account(svc, connected.org_id, actor="test")
+        service_account.move_to_service_account(svc, connected.org_id, actor="test")
     assert _row(raw, connected.org_id) == before
     fortnox_sandbox.control.inject_fault("token", 503, count=attempts)
     result = run("move-to-service-account", connected.org_id)
@@ -118,7 +118,7 @@ def test_only_a_connected_refresh_token_connection_can_be_moved(run, svc, fortno
     legacy_org = str(uuid.uuid4())
     imports.import_legacy(svc, legacy_org, tenant.legacy_token, None, actor="test")
     with pytest.raises(InvalidRequest):
-        lifecycle.move_to_service_account(svc, legacy_org, actor="test")
+        service_account.move_to_service_account(svc, legacy_org, actor="test")
     legacy = run("move-to-service-account", legacy_org)
     assert legacy.exit_code == 1 and "Only a connected OAuth" in legacy.output
     assert svc.store.peek(legacy_org).kind == "legacy"

@@ -6,8 +6,8 @@ import secrets
 import uuid
 
 from tokens.domain.connection import Company
-from tokens.handlers import connect, imports, lifecycle
-from tokens.handlers.keepalive import ACTOR as REFRESHER
+from tokens.handlers import connect, connection_check, imports, revocation
+from tokens.handlers.refresher import ACTOR as REFRESHER
 
 
 def _legacy_org(svc, tenant, legacy_token):
@@ -107,7 +107,7 @@ def test_a_revocation_fortnox_cannot_take_now_is_kept_and_retried_by_the_refresh
     assert tenant.legacy_token not in pending["revoke_pending_token"]  # ciphertext only
     assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 200
     assert org_id in svc.work.pending_revocations(10_000)  # what the refresher's pass retries
-    assert lifecycle.revoke_pending(svc, org_id, actor=REFRESHER) is True
+    assert revocation.revoke_replaced(svc, org_id, actor=REFRESHER) is True
     assert [e["outcome"] for e in _revocations(svc, org_id)] == ["ok", "retry_later"]
     assert _pending(raw, org_id)["revoke_pending_token"] is None
     assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 401
@@ -116,7 +116,7 @@ def test_a_revocation_fortnox_cannot_take_now_is_kept_and_retried_by_the_refresh
 def test_disconnecting_a_legacy_connection_revokes_the_legacy_token(svc, fortnox_sandbox):
     tenant = fortnox_sandbox.create_tenant()
     org_id = _legacy_org(svc, tenant, tenant.legacy_token)
-    result = lifecycle.disconnect(svc, org_id, actor="test")
+    result = revocation.disconnect(svc, org_id, actor="test")
     assert result["revoked_at_fortnox"] is True
     assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 401
 
@@ -131,4 +131,4 @@ def test_ny_token_over_an_oauth_connection_revokes_nothing_and_both_work_until_l
     connect_org(tenant, org_id=first.org_id)
     assert fortnox_sandbox.control.counters(tenant.tenant_id)["revoke_calls"] == 0
     assert _revocations(svc, first.org_id) == []
-    assert lifecycle.check(svc, first.org_id, actor="test").ok
+    assert connection_check.check(svc, first.org_id, actor="test").ok

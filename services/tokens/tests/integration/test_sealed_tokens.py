@@ -14,7 +14,7 @@ from tokens.adapters.crypto import Keyring
 from tokens.adapters.sealed import SEALED_REASON
 from tokens.domain.errors import ReauthorizationRequired
 from tokens.domain.model import Company
-from tokens.handlers import handout, imports, lifecycle, migration
+from tokens.handlers import connection_status, handout, imports, migration
 
 GONE = Keyring.parse("gone:" + base64.b64encode(secrets.token_bytes(32)).decode())
 
@@ -57,7 +57,7 @@ def test_web_status_and_handout_say_ny_token_for_the_sealed_one_only(
 
     with caplog.at_level(logging.INFO, logger="tokens.keys"):
         for _ in range(3):
-            assert lifecycle.status(svc, sealed.org_id)["state"] == "needs_reauthorization"
+            assert connection_status.status(svc, sealed.org_id)["state"] == "needs_reauthorization"
             with pytest.raises(ReauthorizationRequired):
                 handout.hand_out(svc, sealed.org_id)
     said = [r for r in caplog.records if getattr(r, "org_id", None) == sealed.org_id]
@@ -120,7 +120,7 @@ def test_the_migrator_skips_a_sealed_legacy_connection_and_migrates_the_other(
     assert migration.migrate_one(svc, healthy, actor="migrator") == migration.MIGRATED
     after = raw.execute("SELECT * FROM connections WHERE org_id = %s", (sealed,)).fetchone()
     assert after["legacy_token"] == stored["legacy_token"] and after["state"] == "connected"
-    assert lifecycle.status(svc, sealed)["state"] == "needs_reauthorization"
+    assert connection_status.status(svc, sealed)["state"] == "needs_reauthorization"
 
 
 def test_ny_token_replaces_the_sealed_tokens_and_the_connection_works_again(
@@ -128,9 +128,9 @@ def test_ny_token_replaces_the_sealed_tokens_and_the_connection_works_again(
 ):
     sealed = connect_org()
     seal(sealed.org_id, "access_token", "refresh_token")
-    assert lifecycle.status(svc, sealed.org_id)["state"] == "needs_reauthorization"
+    assert connection_status.status(svc, sealed.org_id)["state"] == "needs_reauthorization"
     connect_org(sealed.tenant, org_id=sealed.org_id)
-    assert lifecycle.status(svc, sealed.org_id)["state"] == "connected"
+    assert connection_status.status(svc, sealed.org_id)["state"] == "connected"
     assert handout.hand_out(svc, sealed.org_id).access_token
     row = raw.execute("SELECT * FROM connections WHERE org_id = %s", (sealed.org_id,)).fetchone()
     assert not row["access_token"].startswith("gone:")

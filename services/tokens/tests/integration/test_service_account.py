@@ -3,7 +3,7 @@
 import pytest
 from tokens.domain.errors import ReauthorizationRequired
 from tokens.domain.model import PermanentFailure
-from tokens.handlers import lifecycle
+from tokens.handlers import connection_status, service_account
 from tokens.handlers.handout import hand_out
 
 
@@ -27,7 +27,7 @@ def test_service_account_connection_keeps_no_refresh_token(svc, connect_org, raw
     ).fetchone()
     assert row["kind"] == "service" and row["refresh_token"] is None
     assert row["tenant_id"] == str(connected.tenant.tenant_id)
-    assert lifecycle.status(svc, connected.org_id)["token_type"] == "OAuth"
+    assert connection_status.status(svc, connected.org_id)["token_type"] == "OAuth"
 
 
 def test_hundred_concurrent_handouts_after_expiry_use_client_credentials_once(
@@ -56,14 +56,14 @@ def test_revoked_consent_moves_a_service_account_to_needs_reauthorization(
     _expire_everywhere(fortnox_sandbox, raw, connected)
     with pytest.raises(ReauthorizationRequired):
         hand_out(svc, connected.org_id)
-    assert lifecycle.status(svc, connected.org_id)["state"] == "needs_reauthorization"
+    assert connection_status.status(svc, connected.org_id)["state"] == "needs_reauthorization"
     assert len(helpers.events_of(raw, connected.org_id, "token.reauthorization_required")) == 1
 
 
 def test_moving_to_a_service_account_without_consent_at_fortnox_changes_nothing(svc, connect_org):
     connected = connect_org()
     with pytest.raises(PermanentFailure):
-        lifecycle.move_to_service_account(svc, connected.org_id, actor="test")
+        service_account.move_to_service_account(svc, connected.org_id, actor="test")
     connection = svc.store.peek(connected.org_id)
     assert connection.kind == "oauth" and connection.refresh_token is not None
 

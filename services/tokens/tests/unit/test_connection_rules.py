@@ -33,15 +33,15 @@ def test_legacy_and_disconnected_connections_never_renew():
     assert not revoked.needs_refresh(NOW, POLICY)
 
 
-def test_keepalive_is_due_for_ageing_refresh_tokens_hot_tokens_and_interrupted_renewals():
-    assert _oauth(keepalive_at=NOW - timedelta(seconds=1)).due_for_keepalive(NOW, POLICY)
-    assert not _oauth(keepalive_at=NOW + timedelta(days=1)).due_for_keepalive(NOW, POLICY)
+def test_the_refresher_renews_ageing_refresh_tokens_hot_tokens_and_interrupted_renewals():
+    assert _oauth(keepalive_at=NOW - timedelta(seconds=1)).due_for_refresher(NOW, POLICY)
+    assert not _oauth(keepalive_at=NOW + timedelta(days=1)).due_for_refresher(NOW, POLICY)
     hot = _oauth(last_used_at=NOW, access_expires_at=NOW + timedelta(minutes=8))
     cold = _oauth(
         last_used_at=NOW - timedelta(hours=2), access_expires_at=NOW + timedelta(minutes=8)
     )
-    assert hot.due_for_keepalive(NOW, POLICY) and not cold.due_for_keepalive(NOW, POLICY)
-    assert _oauth(refresh_started_at=NOW).due_for_keepalive(NOW, POLICY)
+    assert hot.due_for_refresher(NOW, POLICY) and not cold.due_for_refresher(NOW, POLICY)
+    assert _oauth(refresh_started_at=NOW).due_for_refresher(NOW, POLICY)
 
 
 def test_keepalive_dates_spread_within_20_days_inside_the_31_days_fortnox_once_gave():

@@ -6,7 +6,7 @@ import pytest
 from tokens.domain.connection import Connection
 from tokens.domain.errors import InvalidRequest
 from tokens.domain.model import Company
-from tokens.handlers.lifecycle import move_to_service_account
+from tokens.handlers.service_account import move_to_service_account
 
 
 def _oauth(svc, **fields):

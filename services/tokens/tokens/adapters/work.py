@@ -31,7 +31,7 @@ class WorkQueue:
     def __init__(self, pool: ConnectionPool):
         self.pool = pool
 
-    def claim_due_refreshes(
+    def claim_due_for_refresher(
         self, policy: Policy, limit: int, claim_seconds: float = 60
     ) -> list[str]:
         params = {

@@ -133,7 +133,7 @@ class Connection:
         """A hand-out must renew first: the access token is within the margin of expiry."""
         return self.renewable and not self.access_valid(now, policy.refresh_margin)
 
-    def due_for_keepalive(self, now: datetime, policy: Policy) -> bool:
+    def due_for_refresher(self, now: datetime, policy: Policy) -> bool:
         """The refresher should renew: refresh token ageing, a hot token near expiry, or a
         refresh some process left unfinished."""
         if not self.renewable:
@@ -229,7 +229,7 @@ class Connection:
         created, not whether that ends just its own chain or the whole authorization of our
         client at the tenant, which "Ny Token" has just renewed. Revoking it could cut the new
         connection; dropped unused, it lapses at Fortnox by itself within the refresh token's
-        life (the same reasoning as moving to a service account, handlers/lifecycle.py)."""
+        life (the same reasoning as moving to a service account, handlers/service_account.py)."""
         if self.legacy_token:
             self.revoke_pending_token = self.legacy_token
             self.revoke_pending_hint = "access_token"

@@ -29,7 +29,14 @@ from tokens.domain.errors import (
     TokensError,
 )
 from tokens.domain.model import FortnoxFailure
-from tokens.handlers import connect, handout, history, lifecycle
+from tokens.handlers import (
+    connect,
+    connection_check,
+    connection_status,
+    handout,
+    history,
+    revocation,
+)
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -147,7 +154,7 @@ def _internal_api(credentials: dict[str, str]) -> Blueprint:
     @openapi.org_operation(responses={200: schemas.StatusOut})
     def status(org_id):
         """The organisation's Fortnox connection, as the settings page shows it."""
-        return _STATUS_OUT.dump(lifecycle.status(_svc(), valid_org_id(org_id)))
+        return _STATUS_OUT.dump(connection_status.status(_svc(), valid_org_id(org_id)))
 
     @api.post(base + "/access-token")
     @openapi.org_operation(responses={200: schemas.HandOutOut}, errors=(404, 409, 503))
@@ -169,7 +176,7 @@ def _internal_api(credentials: dict[str, str]) -> Blueprint:
         date. A failure is a 200 answer with `ok: false` and a readable `reason`."""
         org_id = valid_org_id(org_id)
         who = assertions.required(_keys(), "fortnox.check", org_id)
-        result = lifecycle.check(_svc(), org_id, actor=f"user:{who['user_id']}")
+        result = connection_check.check(_svc(), org_id, actor=f"user:{who['user_id']}")
         return schemas.CheckOut().dump(result)
 
     @api.post(base + "/disconnect")
@@ -182,7 +189,7 @@ def _internal_api(credentials: dict[str, str]) -> Blueprint:
         disconnect."""
         org_id = valid_org_id(org_id)
         who = assertions.required(_keys(), "fortnox.disconnect", org_id, admin=True)
-        result = lifecycle.disconnect(
+        result = revocation.disconnect(
             _svc(), org_id, actor=f"user:{who['user_id']}", user_id=who["user_id"]
         )
         return schemas.DisconnectOut().dump(result)

@@ -15,9 +15,9 @@ from tokens.adapters.crypto import KeyringError, new_key
 from tokens.domain.errors import LockUnavailable, TokensError
 from tokens.domain.model import ClientRejected, Company, FortnoxFailure, TemporaryFailure
 from tokens.entrypoints import migration_cli
-from tokens.entrypoints.operator import ORG_ID, services, utc
+from tokens.entrypoints.cli_support import ORG_ID, services, utc
 from tokens.entrypoints.workers import MIGRATIONS
-from tokens.handlers import imports, lifecycle, renewal
+from tokens.handlers import connection_status, imports, renewal, service_account
 
 DEMO_ORG_ID = "00000000-0000-4000-8000-000000900232"
 DEMO_COMPANY = Company("Jlmdata AB", "559192-5788", "900232")
@@ -69,7 +69,7 @@ def seed_demo() -> None:
 def show(org_id: str, limit: int) -> None:
     """Show a connection (never its tokens) and its audit trail."""
     _config, svc = services()
-    status = lifecycle.status(svc, org_id)
+    status = connection_status.status(svc, org_id)
     if status["state"] == "not_connected":
         raise click.ClickException(f"{org_id} has no Fortnox connection")
     for key, value in status.items():
@@ -155,7 +155,7 @@ def move_to_service_account(org_id: str) -> None:
     customer to a service account (no customer action needed). Changes nothing on failure."""
     _config, svc = services()
     try:
-        result = lifecycle.move_to_service_account(svc, org_id, actor="cli:move")
+        result = service_account.move_to_service_account(svc, org_id, actor="cli:move")
     except TokensError as exc:
         raise click.ClickException(exc.message) from None
     except LockUnavailable:

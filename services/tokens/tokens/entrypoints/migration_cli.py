@@ -14,7 +14,7 @@ import click
 
 from tokens.domain.errors import TokensError
 from tokens.domain.model import FortnoxFailure
-from tokens.entrypoints.operator import MOMENT, ORG_ID, services, utc
+from tokens.entrypoints.cli_support import MOMENT, ORG_ID, services, utc
 from tokens.handlers import migration
 from tokens.handlers import schedule as migration_schedule
 

@@ -3,8 +3,8 @@
 import logging
 
 from tokens.entrypoints.workers import run_forever, start
-from tokens.handlers.keepalive import refresh_due
 from tokens.handlers.migration import RateLimiter
+from tokens.handlers.refresher import refresher_pass
 
 BATCH = 50
 
@@ -15,7 +15,7 @@ def main() -> None:
     log = logging.getLogger("tokens.refresher")
 
     def one_pass() -> bool:
-        counts = refresh_due(
+        counts = refresher_pass(
             svc, batch=BATCH, concurrency=config["REFRESHER_CONCURRENCY"], limiter=limiter
         )
         if counts["claimed"]:

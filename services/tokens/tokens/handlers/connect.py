@@ -8,7 +8,7 @@ from tokens.domain.connection import LEGACY, OAUTH, SERVICE, Connection
 from tokens.domain.errors import InvalidRequest
 from tokens.domain.model import AuditEntry, Company, FortnoxFailure
 from tokens.handlers import Services
-from tokens.handlers.lifecycle import revoke_pending
+from tokens.handlers.revocation import revoke_replaced
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def complete_connect(
     if outcome.outcome in (auth.COMPANY_MISMATCH, auth.ORGANISATION_MISMATCH):
         _revoke_quietly(svc, grant.refresh_token)
     else:
-        revoke_pending(svc, org_id, actor=actor)
+        revoke_replaced(svc, org_id, actor=actor)
     return outcome
 
 

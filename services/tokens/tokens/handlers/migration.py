@@ -23,6 +23,7 @@ from tokens.domain.model import (
     TemporaryFailure,
 )
 from tokens.handlers import Services
+from tokens.handlers.connection_check import check
 
 MIGRATED, FAILED, RETRY_LATER, SKIPPED, WOULD_MIGRATE = (
     "migrated",
@@ -89,8 +90,6 @@ def migrate_one(svc: Services, org_id: str, *, actor: str, dry_run: bool = False
 
 def _refresh_company(svc: Services, org_id: str, actor: str) -> None:
     """The tokens are safe already; company facts are a bonus a later check also brings."""
-    from tokens.handlers.lifecycle import check
-
     try:
         check(svc, org_id, actor=actor)
     except Exception:  # noqa: BLE001 - never undo a migration over a company read

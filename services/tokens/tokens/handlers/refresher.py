@@ -1,25 +1,27 @@
-"""One pass of the refresher: renew what is due, spread under a rate limit; retry revocations.
+"""One pass of the refresher (the `tokens-refresher` process): renew the connections due for
+it, spread under a rate limit; retry revocations of replaced tokens.
 
-Due means: the refresh token is ageing towards Fortnox's 45 days (`keepalive_at`, spread with
-jitter when each token is issued), a recently used connection's access token nears expiry, or
-a renewal was left unfinished by a process that died.
+Due for the refresher (Connection.due_for_refresher) means: an idle refresh token is ageing
+towards the end of its life (its keep-alive renewal, `keepalive_at`, spread with jitter when
+each token is issued), a recently used connection's access token nears expiry, or a renewal was
+left unfinished by a process that died.
 """
 
 from concurrent.futures import ThreadPoolExecutor
 
 from tokens.domain.errors import LockUnavailable
 from tokens.handlers import Services
-from tokens.handlers.lifecycle import revoke_pending
 from tokens.handlers.migration import RateLimiter
 from tokens.handlers.renewal import renew
+from tokens.handlers.revocation import revoke_replaced
 
 ACTOR = "refresher"
 
 
-def refresh_due(
+def refresher_pass(
     svc: Services, *, batch: int, concurrency: int, limiter: RateLimiter
 ) -> dict[str, int]:
-    org_ids = svc.work.claim_due_refreshes(svc.policy, batch)
+    org_ids = svc.work.claim_due_for_refresher(svc.policy, batch)
     counts = {"claimed": len(org_ids), "renewed": 0, "skipped": 0, "failed": 0}
 
     def one(org_id: str) -> str:
@@ -30,7 +32,7 @@ def refresh_due(
                 svc,
                 org_id,
                 actor=ACTOR,
-                due=lambda conn, now: conn.due_for_keepalive(now, svc.policy),
+                due=lambda conn, now: conn.due_for_refresher(now, svc.policy),
                 wait=False,
             )
         except LockUnavailable:
@@ -51,5 +53,5 @@ def refresh_due(
         for outcome in pool.map(one, org_ids):
             counts[outcome] += 1
     for org_id in svc.work.pending_revocations(batch):
-        revoke_pending(svc, org_id, actor=ACTOR)
+        revoke_replaced(svc, org_id, actor=ACTOR)
     return counts

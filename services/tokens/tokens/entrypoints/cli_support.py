@@ -1,5 +1,6 @@
-"""What the operators' commands share: the service wired from the environment's configuration,
-and the parameter types that refuse a malformed organisation id or time before anything runs."""
+"""Helpers of the command lines (cli.py, migration_cli.py): the service wired from the
+environment's configuration, and the parameter types that refuse a malformed organisation id
+or time before anything runs."""
 
 import uuid
 from datetime import UTC, datetime

@@ -88,6 +88,10 @@ class FakeFortnox:
     def refresh(self, refresh_token):
         return self._next(("refresh", refresh_token))
 
+    @staticmethod
+    def tenant_of(access_token):
+        return None  # the fakes' access tokens are no JWTs
+
     def client_credentials(self, tenant_id):
         grant = self._next(("client_credentials", tenant_id))
         return Grant(grant.access_token, grant.expires_in, grant.scope, None)

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from tokens.adapters.crypto import Keyring, KeyringError
 from tokens.domain import authorization as auth
-from tokens.domain.model import tenant_id_of
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -79,9 +78,3 @@ def test_old_keys_still_open_what_they_sealed_while_the_first_key_seals():
 def test_bad_key_configuration_is_a_clear_error(spec):
     with pytest.raises(KeyringError):
         Keyring.parse(spec)
-
-
-def test_the_tenant_id_is_read_from_the_jwt_claim():
-    payload = base64.urlsafe_b64encode(b'{"tenantId": 900232}').decode().rstrip("=")
-    assert tenant_id_of(f"h.{payload}.s") == "900232"
-    assert tenant_id_of("not-a-jwt") is None

@@ -1,9 +1,12 @@
 """One case per row of the answer table (adapters/fortnox_answers.py), through the client's own
 reading of a real `requests.Response`: status, headers and body as Fortnox (or a proxy) sends
-them, to the domain exception, class and reason code the rest of the service acts on."""
+them, to the domain exception, class and reason code the rest of the service acts on; and the
+tenant an access token names."""
 
 import json
+import secrets
 
+import jwt
 import pytest
 import requests
 from tokens.adapters import fortnox, fortnox_answers
@@ -176,3 +179,10 @@ def test_our_client_refused_is_logged_for_the_operators_and_counted(caplog):
     [record] = caplog.records
     assert record.levelname == "ERROR" and record.reason_code == a.CLIENT_REJECTED
     assert "s3cr3t-value" not in record.getMessage() + str(record.__dict__)
+
+
+def test_the_tenant_id_is_read_from_the_jwt_claim_of_a_token_signed_with_an_unknown_key():
+    token = jwt.encode({"tenantId": 900232}, secrets.token_bytes(32), algorithm="HS256")
+    assert fortnox.FortnoxClient.tenant_of(token) == "900232"
+    assert fortnox.FortnoxClient.tenant_of(jwt.encode({"sub": "x"}, "k" * 32)) is None
+    assert fortnox.FortnoxClient.tenant_of("not-a-jwt") is None

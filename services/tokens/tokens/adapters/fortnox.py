@@ -12,6 +12,7 @@ import logging
 import time
 from urllib.parse import quote, urlencode
 
+import jwt
 import requests
 
 from tokens.adapters import fortnox_answers as table
@@ -94,6 +95,19 @@ class FortnoxClient:
             self._token_call("revoke", "/oauth-v1/revoke", {"token": token}, legacy=True)
             return
         self._token_call("revoke", "/oauth-v1/revoke", {"token_type_hint": hint, "token": token})
+
+    @staticmethod
+    def tenant_of(access_token: str) -> str | None:
+        """The `tenantId` claim of a Fortnox access token (a JWT), or None. Read without
+        verifying the signature, as Fortnox advises: its public key is not published, and the
+        claim only names the tenant to ask for a service-account token, which Fortnox itself
+        then checks against our client credentials."""
+        try:
+            claims = jwt.decode(access_token, options={"verify_signature": False})
+        except jwt.PyJWTError:
+            return None
+        value = claims.get("tenantId")
+        return str(value) if value is not None else None
 
     # --- the API ------------------------------------------------------------------------
 

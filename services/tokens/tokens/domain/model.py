@@ -1,7 +1,5 @@
 """Values the connection works with: company, token grant, events, failures."""
 
-import base64
-import json
 from dataclasses import dataclass, field
 
 
@@ -99,15 +97,3 @@ class Unauthorized(FortnoxFailure):
     help once; if the renewed token is refused too, the customer must re-authorize."""
 
     reason_code_default = "authentication_failed"
-
-
-def tenant_id_of(access_token: str) -> str | None:
-    """The `tenantId` claim of a Fortnox access token (a JWT); read, not verified, as Fortnox
-    advises: the public key is not published and the value only names the tenant."""
-    try:
-        payload = access_token.split(".")[1]
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    except (IndexError, ValueError):
-        return None
-    value = claims.get("tenantId") if isinstance(claims, dict) else None
-    return str(value) if value is not None else None

@@ -3,7 +3,7 @@ customer."""
 
 from tokens.domain.connection import CONNECTED, OAUTH, SERVICE, Connection
 from tokens.domain.errors import InvalidRequest
-from tokens.domain.model import AuditEntry, tenant_id_of
+from tokens.domain.model import AuditEntry
 from tokens.handlers import Services
 from tokens.handlers.renewal import with_retries
 
@@ -34,7 +34,7 @@ def move_to_service_account(svc: Services, org_id: str, *, actor: str) -> dict:
 
 def _tenant_of(svc: Services, connection: Connection) -> str:
     tenant = connection.tenant_id or (
-        connection.access_token and tenant_id_of(connection.access_token)
+        connection.access_token and svc.fortnox.tenant_of(connection.access_token)
     )
     tenant = tenant or (connection.company.database_number if connection.company else None)
     if not tenant:

@@ -4,8 +4,6 @@ service's handlers in-process, and the service under real gunicorn."""
 import base64
 import os
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,6 +17,8 @@ import pytest
 import requests
 from psycopg.rows import dict_row
 from servicekit import db
+from servicekit.events.harness import stop_process
+from servicekit.mailsink import free_port
 from servicekit.migrate import migrate
 from servicekit.testing import CALLER_KEYS, internal_headers
 from tokens import config as service_config
@@ -90,6 +90,7 @@ class Connected:
     tenant: object
     user_id: str
     session_ref: str
+    outcome: str  # connected, or upgraded (a legacy token replaced)
 
 
 @pytest.fixture
@@ -111,7 +112,7 @@ def connect_org(svc, fortnox_sandbox):
             session_ref=session_ref,
         )
         assert outcome.outcome in ("connected", "upgraded"), outcome
-        return Connected(org_id, tenant, user_id, session_ref)
+        return Connected(org_id, tenant, user_id, session_ref, outcome.outcome)
 
     return _connect
 
@@ -132,12 +133,6 @@ def expire_soon(raw, org_id: str, seconds: float = 10) -> None:
         " last_used_at = now() WHERE org_id = %s",
         (seconds, org_id),
     )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -161,16 +156,6 @@ def spawn(args: list[str], env: dict, log) -> subprocess.Popen:
     )
 
 
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @pytest.fixture(scope="session")
 def tokens_server(tokens_env):
     """The tokens service under gunicorn: 3 worker processes, gthread."""
@@ -190,7 +175,7 @@ def tokens_server(tokens_env):
         except requests.RequestException:
             time.sleep(0.1)
     yield TokensServer(base_url, Path(log.name))
-    stop(process)
+    stop_process(process)
     log.close()
 
 
@@ -199,4 +184,6 @@ def helpers():
     """Small helpers for test modules (importlib mode keeps conftest out of their imports)."""
     from types import SimpleNamespace
 
-    return SimpleNamespace(events_of=events_of, expire_soon=expire_soon, spawn=spawn, stop=stop)
+    return SimpleNamespace(
+        events_of=events_of, expire_soon=expire_soon, spawn=spawn, stop=stop_process
+    )

@@ -10,6 +10,25 @@ def _org() -> str:
     return str(uuid.uuid4())
 
 
+def _connect_over_http(tokens_server, fortnox_sandbox, tenant, org_id, headers, body):
+    """Connect ("Ny Token") as the gateway drives it: start, the person's consent, the
+    callback; the callback's answer. `headers(action)` are the assertion headers of a step."""
+    started = tokens_server.post(
+        f"/internal/organisations/{org_id}/fortnox/connect",
+        json=body,
+        headers=headers("fortnox.connect"),
+    )
+    assert started.status_code == 201, started.text
+    answer = fortnox_sandbox.consent(
+        started.json()["authorize_url"], tenant.username, tenant.password
+    )
+    return tokens_server.post(
+        "/internal/fortnox/callback",
+        json={"state": answer.state, "code": answer.code},
+        headers=headers("fortnox.callback"),
+    )
+
+
 def test_every_route_needs_the_internal_key(tokens_server):
     response = requests.get(f"{tokens_server.base_url}/internal/organisations/{_org()}/fortnox")
     assert response.status_code == 401
@@ -50,16 +69,7 @@ def test_connect_handout_check_and_disconnect_over_http(
         return assertion_headers(action, org_id, "user-1", session="session-1")
 
     base = f"/internal/organisations/{org_id}/fortnox"
-    started = tokens_server.post(base + "/connect", json={}, headers=user("fortnox.connect"))
-    assert started.status_code == 201
-    answer = fortnox_sandbox.consent(
-        started.json()["authorize_url"], tenant.username, tenant.password
-    )
-    completed = tokens_server.post(
-        "/internal/fortnox/callback",
-        json={"state": answer.state, "code": answer.code},
-        headers=user("fortnox.callback"),
-    )
+    completed = _connect_over_http(tokens_server, fortnox_sandbox, tenant, org_id, user, {})
     assert completed.json()["outcome"] == "connected"
     assert completed.json()["company"]["database_number"] == str(tenant.tenant_id)
 
@@ -167,18 +177,7 @@ def test_ny_tokens_organisation_number_is_auths_not_the_callers(
     def vouched(action: str) -> dict:
         return assertion_headers(action, org_id, "u-1", session="s-1", org_number="559192-5788")
 
-    started = tokens_server.post(
-        f"/internal/organisations/{org_id}/fortnox/connect",
-        json={"organisation_number": tenant.organization_number},
-        headers=vouched("fortnox.connect"),
-    )
-    answer = fortnox_sandbox.consent(
-        started.json()["authorize_url"], tenant.username, tenant.password
-    )
-    completed = tokens_server.post(
-        "/internal/fortnox/callback",
-        json={"state": answer.state, "code": answer.code},
-        headers=vouched("fortnox.callback"),
-    )
+    body = {"organisation_number": tenant.organization_number}
+    completed = _connect_over_http(tokens_server, fortnox_sandbox, tenant, org_id, vouched, body)
     assert completed.json()["outcome"] == "organisation_mismatch"
     assert svc.store.peek(org_id) is None

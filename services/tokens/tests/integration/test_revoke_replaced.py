@@ -2,11 +2,10 @@
 says plainly that it could not be; our copy never outlives the upgrade's revocation attempt
 unless Fortnox may still take it later."""
 
-import secrets
 import uuid
 
 from tokens.domain.connection import Company
-from tokens.handlers import connect, connection_check, imports, revocation
+from tokens.handlers import connection_check, imports, revocation
 from tokens.handlers.refresher import ACTOR as REFRESHER
 
 
@@ -15,21 +14,6 @@ def _legacy_org(svc, tenant, legacy_token):
     company = Company(tenant.company_name, tenant.organization_number, str(tenant.tenant_id))
     imports.import_legacy(svc, org_id, legacy_token, company, actor="test")
     return org_id
-
-
-def _upgrade(svc, fortnox_sandbox, tenant, org_id):
-    user_id, session_ref = str(uuid.uuid4()), secrets.token_urlsafe(12)
-    started = connect.start_connect(svc, org_id, user_id, session_ref)
-    answer = fortnox_sandbox.consent(started["authorize_url"], tenant.username, tenant.password)
-    outcome = connect.complete_connect(
-        svc,
-        state=answer.state,
-        code=answer.code,
-        error=None,
-        user_id=user_id,
-        session_ref=session_ref,
-    )
-    assert outcome.outcome == "upgraded", outcome
 
 
 def _revocations(svc, org_id) -> list[dict]:
@@ -45,11 +29,11 @@ def _pending(raw, org_id):
     return row
 
 
-def test_the_replaced_legacy_token_is_revoked_at_fortnox(svc, fortnox_sandbox, raw):
+def test_the_replaced_legacy_token_is_revoked_at_fortnox(svc, connect_org, fortnox_sandbox, raw):
     tenant = fortnox_sandbox.create_tenant()
     org_id = _legacy_org(svc, tenant, tenant.legacy_token)
     assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 200
-    _upgrade(svc, fortnox_sandbox, tenant, org_id)
+    assert connect_org(tenant, org_id=org_id).outcome == "upgraded"
     assert fortnox_sandbox.company_information(legacy_token=tenant.legacy_token).status_code == 401
     state = fortnox_sandbox.control.tenant_state(tenant.tenant_id)
     assert state["legacy_tokens"] == {"live": 0, "dead": 1}
@@ -64,13 +48,13 @@ def test_the_replaced_legacy_token_is_revoked_at_fortnox(svc, fortnox_sandbox, r
 
 
 def test_a_legacy_token_fortnox_refuses_to_revoke_is_erased_and_the_trail_says_so(
-    svc, fortnox_sandbox, raw
+    svc, connect_org, fortnox_sandbox, raw
 ):
     tenant = fortnox_sandbox.create_tenant()
     org_id = _legacy_org(svc, tenant, tenant.legacy_token)
     # Fortnox refuses the revocation outright: 403 with no body (a refusal, not a fault of ours)
     fortnox_sandbox.control.inject_fault("revoke", 403, body="empty")
-    _upgrade(svc, fortnox_sandbox, tenant, org_id)
+    assert connect_org(tenant, org_id=org_id).outcome == "upgraded"
     [entry] = _revocations(svc, org_id)
     assert entry["outcome"] == "not_revoked_at_fortnox"
     assert entry["detail"]["erased"] is True and entry["detail"]["status"] == 403
@@ -95,12 +79,12 @@ def test_a_legacy_token_is_revoked_as_multipart_without_client_credentials(fortn
 
 
 def test_a_revocation_fortnox_cannot_take_now_is_kept_and_retried_by_the_refresher(
-    svc, fortnox_sandbox, raw
+    svc, connect_org, fortnox_sandbox, raw
 ):
     tenant = fortnox_sandbox.create_tenant()
     org_id = _legacy_org(svc, tenant, tenant.legacy_token)
     fortnox_sandbox.control.inject_fault("revoke", 503)
-    _upgrade(svc, fortnox_sandbox, tenant, org_id)
+    assert connect_org(tenant, org_id=org_id).outcome == "upgraded"
     assert [e["outcome"] for e in _revocations(svc, org_id)] == ["retry_later"]
     pending = _pending(raw, org_id)
     assert pending["revoke_pending_token"] and pending["revoke_pending_hint"] == "access_token"

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tokens.domain.connection import LEGACY, Connection
 from tokens.domain.errors import LockUnavailable
 from tokens.domain.model import Grant
 from tokens.handlers import Services, Settings
@@ -25,7 +26,24 @@ class FakeStore:
             return copy.deepcopy(row)
 
     def peek_handout(self, org_id):
-        return self.peek(org_id)
+        """The shape of ConnectionStore.peek_handout: only what a hand-out reads, the refresh
+        token never ("" when one is stored)."""
+        row = self.peek(org_id)
+        if row is None:
+            return None
+        return Connection(
+            org_id=org_id,
+            kind=row.kind,
+            state=row.state,
+            access_token=row.access_token if row.kind != LEGACY else None,
+            legacy_token=row.legacy_token if row.kind == LEGACY else None,
+            refresh_token="" if row.refresh_token is not None else None,
+            access_expires_at=row.access_expires_at,
+            cooldown_until=row.cooldown_until,
+            last_failure_reason=row.last_failure_reason,
+            reauthorization_reason=row.reauthorization_reason,
+            last_used_at=row.last_used_at,
+        )
 
     def touch(self, org_id):
         pass

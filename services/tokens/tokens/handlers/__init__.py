@@ -1,7 +1,7 @@
 """Use cases of the tokens service: plain functions over the `Services` they are given.
 
-`Services` names the ports (store, states, work, fortnox, schedule, clock, sleep, metrics); bootstrap.py wires the
-real adapters, unit tests hand-written fakes.
+`Services` names the ports (store, states, work, fortnox, schedule, clock, sleep, metrics);
+bootstrap.py wires the real adapters, unit tests hand-written fakes.
 """
 
 import random

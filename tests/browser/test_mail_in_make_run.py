@@ -20,9 +20,7 @@ NEW_PASSWORD = "kaisas nya långa lösenfras"
 RESET_SUBJECT = "Återställ ditt lösenord till JIM Appar"
 
 
-def wait_for_mail(
-    folder: Path, recipient: str, subject: str, timeout: float = 60
-) -> EmailMessage:
+def wait_for_mail(folder: Path, recipient: str, subject: str, timeout: float = 60) -> EmailMessage:
     """The mail with that subject to that recipient (the demo administrator also gets the
     demo connection's legacy-token notice)."""
     deadline = time.monotonic() + timeout

@@ -59,7 +59,7 @@ class Sandbox:
 
 
 def fault_answer(endpoint: str, fault: dict) -> Exception:
-    """The answer an injected fault gives, in the shape it asks for (see control.FAULT_BODIES)."""
+    """The answer an injected fault gives, in the shape it asks for (see domain.control.FAULT_BODIES)."""
     status, shape, error = fault["status"], fault["body"], fault["error"]
     headers = {}
     if fault["retry_after"] is not None:  # a 429 without Retry-After is a case of its own

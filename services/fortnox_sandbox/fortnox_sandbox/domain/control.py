@@ -15,9 +15,9 @@ class ControlRefused(Exception):
 
     code = "refused"
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    @property
+    def message(self) -> str:
+        return str(self)
 
 
 class UnknownTenant(ControlRefused):

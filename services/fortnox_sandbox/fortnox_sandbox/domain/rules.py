@@ -92,6 +92,30 @@ class AuthorizeError(Exception):
         self.status = status
 
 
+def code_refused(code: dict | None, client_id: str, redirect_uri: str | None) -> str | None:
+    """Why an authorization code cannot be exchanged (Fortnox's invalid_grant description), or
+    None when it can: it is the client's, unused, unexpired, for the same redirect_uri."""
+    if not code or code["client_id"] != client_id:
+        return "Invalid authorization code"
+    if code["used_at"] is not None:
+        return "Authorization code already used"
+    if code["expired"]:
+        return "Authorization code expired"
+    if redirect_uri != code["redirect_uri"]:
+        return "redirect_uri does not match the authorization request"
+    return None
+
+
+def refresh_refused(token: dict | None, client_id: str) -> str | None:
+    """Why a refresh token cannot be used, or None when it can: the client's, and `usable`
+    (neither used, expired nor revoked)."""
+    if not token or token["client_id"] != client_id:
+        return "Invalid refresh token"
+    if not token["usable"]:
+        return "Invalid refresh token (already used, expired or revoked)"
+    return None
+
+
 def parse_scopes(raw: str) -> list[str]:
     """Scopes of an authorize request (space-separated); an unknown one is an error."""
     scopes = [s for s in raw.replace("+", " ").split() if s]

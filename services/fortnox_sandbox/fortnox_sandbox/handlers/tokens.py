@@ -105,40 +105,27 @@ def token(sandbox: Sandbox, authorization: str | None, form: dict, headers: dict
 
 
 def _exchange_code(sandbox: Sandbox, client_id: str, code: str, redirect_uri: str | None):
-    failure, answer = None, None
+    answer = None
     with transaction(sandbox.pool) as conn:
         row = grants.take_code(conn, code) if code else None
-        tenant_id = row["tenant_id"] if row else None
-        if not row or row["client_id"] != client_id:
-            failure = "Invalid authorization code"
-        elif row["used_at"] is not None:
-            failure = "Authorization code already used"
-        elif row["expired"]:
-            failure = "Authorization code expired"
-        elif redirect_uri != row["redirect_uri"]:
-            failure = "redirect_uri does not match the authorization request"
-        else:
+        failure = rules.code_refused(row, client_id, redirect_uri)
+        if not failure:
             grants.mark_code_used(conn, row["code_hash"])
-            answer = _issue_new_grant(
-                sandbox, conn, client_id, tenant_id, row["scopes"], row["user_id"]
-            )
-    return _outcome(sandbox, "authorization_code", tenant_id, failure, answer)
+            scopes, user_id = row["scopes"], row["user_id"]
+            answer = _issue_new_grant(sandbox, conn, client_id, row["tenant_id"], scopes, user_id)
+    return _outcome(sandbox, "authorization_code", row and row["tenant_id"], failure, answer)
 
 
 def _refresh(sandbox: Sandbox, client_id: str, refresh_token: str) -> dict:
-    failure, answer = None, None
+    answer = None
     with transaction(sandbox.pool) as conn:
         row = grants.take_refresh_token(conn, refresh_token) if refresh_token else None
-        tenant_id = row["tenant_id"] if row else None
-        if not row or row["client_id"] != client_id:
-            failure = "Invalid refresh token"
-        elif not row["usable"]:
-            failure = "Invalid refresh token (already used, expired or revoked)"
-        else:
+        failure = rules.refresh_refused(row, client_id)
+        if not failure:
             grants.mark_refresh_used(conn, row["token_hash"])
-            answer = _issue(
-                sandbox, conn, client_id, tenant_id, row["scopes"], grant_id=row["grant_id"]
-            )
+            tenant_id, scopes = row["tenant_id"], row["scopes"]
+            answer = _issue(sandbox, conn, client_id, tenant_id, scopes, grant_id=row["grant_id"])
+    tenant_id = row and row["tenant_id"]
     answer = _outcome(sandbox, "refresh_token", tenant_id, failure, answer)
     sandbox.count("refreshes", tenant_id)
     return answer

@@ -11,10 +11,10 @@ from fortnox_sandbox.adapters import control, keys
 from fortnox_sandbox.domain.rules import (
     PROXY_HTML,
     PROXY_TEXT,
-    ApiError,
     AuthorizeError,
     OAuthError,
     RawAnswer,
+    RestError,
 )
 
 
@@ -59,7 +59,7 @@ class Sandbox:
 
 
 def fault_answer(endpoint: str, fault: dict) -> Exception:
-    """The answer an injected fault gives, in the shape it asks for (see control.FAULT_BODIES)."""
+    """The answer an injected fault gives, in the shape it asks for (see domain.control.FAULT_BODIES)."""
     status, shape, error = fault["status"], fault["body"], fault["error"]
     headers = {}
     if fault["retry_after"] is not None:  # a 429 without Retry-After is a case of its own
@@ -75,7 +75,7 @@ def fault_answer(endpoint: str, fault: dict) -> Exception:
         return AuthorizeError("Tjänsten är inte tillgänglig just nu. Försök igen.", status)
     if shape == "error_information" or (endpoint == "companyinformation" and not shape):
         code = int(error) if error.isdigit() else (1000003 if status >= 500 else 0)
-        return ApiError(status, code, message, headers)
+        return RestError(status, code, message, headers)
     default = "temporarily_unavailable" if status in (429, 503) else "server_error"
     return OAuthError(status, error or default, message, headers)
 

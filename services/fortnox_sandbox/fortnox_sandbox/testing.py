@@ -57,7 +57,6 @@ fixed ids, and read counters per tenant.
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -66,6 +65,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from servicekit.mailsink import free_port
 
 from fortnox_sandbox.entrypoints.api import MIGRATIONS
 from fortnox_sandbox.harness.control import SandboxControl
@@ -79,12 +79,6 @@ from fortnox_sandbox.harness.server import (
 )
 
 __all__ = ["Authorization", "SandboxControl", "SandboxServer", "Tenant"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_until_healthy(process: subprocess.Popen, base_url: str, log_path: Path) -> None:
@@ -109,7 +103,7 @@ def fortnox_sandbox_redirect_uris() -> list[str]:
 @pytest.fixture(scope="session")
 def fortnox_sandbox(make_database, fortnox_sandbox_redirect_uris):
     database_url = make_database(MIGRATIONS, prefix="t_sandbox")
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     client_secret = secrets.token_urlsafe(24)
     env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"} | {

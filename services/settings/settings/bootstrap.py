@@ -1,32 +1,18 @@
-"""The one place that wires the settings service: database pool, the tokens service, a clock."""
-
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+"""The one place that wires the real adapters into the handlers."""
 
 from psycopg_pool import ConnectionPool
 from servicekit import callers
+from servicekit.clock import Clock, utc_now
 from servicekit.http import internal_key
 
+from settings.adapters.repository import SettingsStore
 from settings.adapters.tokens import TokensStatus
-
-Clock = Callable[[], datetime]
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
+from settings.handlers import Services
 
 
-@dataclass
-class SettingsContext:
-    pool: ConnectionPool
-    tokens: TokensStatus | None
-    clock: Clock = system_clock
-
-
-def bootstrap(config: dict, pool: ConnectionPool, clock: Clock | None = None) -> SettingsContext:
+def bootstrap(config: dict, pool: ConnectionPool, clock: Clock = utc_now) -> Services:
     tokens = None
     if config.get("OWN_KEY"):
         credential = internal_key(callers.presented(config["OWN_KEY"]))
         tokens = TokensStatus(config["TOKENS_URL"], credential)
-    return SettingsContext(pool=pool, tokens=tokens, clock=clock or system_clock)
+    return Services(store=SettingsStore(pool), tokens=tokens, clock=clock)

@@ -9,14 +9,16 @@ import pytest
 from psycopg.rows import dict_row
 from servicekit.events.envelope import build
 from servicekit.events.harness import running_consumer, wait_for
+from settings import config as settings_config
 from settings.entrypoints.consumer import build_consumer
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def consumer(settings_env, amqp_url, exchange_name):
-    built = build_consumer(settings_env["SETTINGS_DATABASE_URL"], amqp_url, exchange_name)
+def consumer(settings_env, exchange_name):
+    config = settings_config.base(settings_env | {"EVENTS_EXCHANGE": exchange_name})
+    built = build_consumer(config)
     with running_consumer(built) as running:
         yield running
 

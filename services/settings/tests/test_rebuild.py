@@ -78,11 +78,12 @@ def test_rebuild_of_an_organisation_without_fortnox_keeps_nothing(settings_ctx, 
     assert company.rebuild(settings_ctx, str(uuid.uuid4())) is None
 
 
-def test_rebuild_over_http_answers_503_when_the_tokens_service_is_down(api):
+def test_rebuild_over_http_answers_503_with_retry_after_when_the_tokens_service_is_down(api):
     path = f"/internal/organisations/{uuid.uuid4()}/company/rebuild"
     response = api.post(path, key=CALLER_KEYS["OPERATOR_INTERNAL_KEY"])
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "tokens_unavailable"
+    assert response.headers["Retry-After"].isdigit()
 
 
 def test_the_rebuild_command_asks_for_each_named_organisation(

@@ -5,9 +5,8 @@ from collections import Counter
 
 import psycopg
 from servicekit.events import topology
+from settings.entrypoints.consumer import HANDLERS, queue_owner
 from settings.entrypoints.consumer import NAME as CONSUMER_NAME
-from settings.entrypoints.consumer import queue_owner
-from settings.handlers.company import HANDLERS
 
 from chaos import books
 from chaos.faults import Fault, Kill, ProcessWatch

@@ -9,11 +9,6 @@ import psycopg
 
 from fortnox_sandbox.domain import rules
 
-FAULT_ENDPOINTS = ("auth", "token", "migrate", "revoke", "companyinformation")
-# What a fault's body looks like: '' the endpoint's own shape (OAuth JSON on oauth-v1,
-# ErrorInformation on /3/), or one shape on any endpoint: a proxy's text or HTML, nothing at all.
-FAULT_BODIES = ("", "oauth", "error_information", "empty", "text", "html")
-
 
 def insert_fault(
     conn: psycopg.Connection,
@@ -181,3 +176,15 @@ def extra_redirect_uris(conn: psycopg.Connection) -> list[str]:
 
 def add_redirect_uri(conn: psycopg.Connection, uri: str) -> None:
     conn.execute("INSERT INTO extra_redirect_uris (uri) VALUES (%s) ON CONFLICT DO NOTHING", (uri,))
+
+
+def live_token_counts(conn: psycopg.Connection, tenant_id: int) -> dict:
+    """The tenant's usable refresh tokens and access tokens (`refresh_tokens`, `access_tokens`)."""
+    return conn.execute(
+        "SELECT (SELECT count(*) FROM refresh_tokens r JOIN grants g ON g.id = r.grant_id"
+        "  WHERE r.tenant_id = %(t)s AND r.used_at IS NULL AND g.revoked_at IS NULL"
+        "  AND r.expires_at > now()) AS refresh_tokens,"
+        " (SELECT count(*) FROM access_tokens WHERE tenant_id = %(t)s"
+        "  AND revoked_at IS NULL AND expires_at > now()) AS access_tokens",
+        {"t": tenant_id},
+    ).fetchone()

@@ -59,6 +59,46 @@ def find_user(conn: psycopg.Connection, username: str) -> dict | None:
     ).fetchone()
 
 
+def get_user(conn: psycopg.Connection, user_id: int) -> dict | None:
+    return conn.execute("SELECT * FROM users WHERE id = %s", (user_id,)).fetchone()
+
+
+def user_with_company(conn: psycopg.Connection, user_id: int) -> dict | None:
+    """The user and their tenant's `company_name` (what the consent page shows)."""
+    return conn.execute(
+        "SELECT u.*, t.company_name FROM users u JOIN tenants t ON t.id = u.tenant_id"
+        " WHERE u.id = %s",
+        (user_id,),
+    ).fetchone()
+
+
+def next_tenant_ids(conn: psycopg.Connection, count: int) -> list[int]:
+    rows = conn.execute(
+        "SELECT nextval('tenant_numbers') AS id FROM generate_series(1, %s)", (count,)
+    )
+    return [row["id"] for row in rows]
+
+
+def copy_tenants(conn: psycopg.Connection, rows) -> None:
+    """Many tenants at once with COPY: rows of (id, company_name, organization_number,
+    address, zip_code, city)."""
+    with conn.cursor().copy(
+        "COPY tenants (id, company_name, organization_number, address, zip_code, city) FROM STDIN"
+    ) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def copy_legacy_tokens(conn: psycopg.Connection, rows) -> None:
+    """Many legacy tokens at once with COPY: rows of (token, tenant_id, client_id, scopes);
+    only the token's hash is kept."""
+    with conn.cursor().copy(
+        "COPY legacy_tokens (token_hash, tenant_id, client_id, scopes) FROM STDIN"
+    ) as copy:
+        for token, tenant_id, client_id, scopes in rows:
+            copy.write_row((token_hash(token), tenant_id, client_id, scopes))
+
+
 def password_matches(user: dict, password: str) -> bool:
     try:
         return _hasher.verify(user["password_hash"], password)

@@ -38,37 +38,41 @@ SCOPES = {
 }
 
 
-class OAuthError(Exception):
-    """An answer of the OAuth endpoints: `{"error", "error_description"}` with an HTTP status."""
+class FortnoxAnswer(Exception):
+    """An answer other than success, with its HTTP status and headers; each subclass is one of
+    the shapes Fortnox answers in."""
 
-    def __init__(self, status: int, error: str, description: str, headers: dict | None = None):
-        super().__init__(description)
+    def __init__(self, status: int, message: str, headers: dict | None = None):
+        super().__init__(message)
         self.status = status
-        self.error = error
-        self.description = description
         self.headers = headers or {}
 
 
-class ApiError(Exception):
+class OAuthError(FortnoxAnswer):
+    """An answer of the OAuth endpoints: `{"error", "error_description"}`."""
+
+    def __init__(self, status: int, error: str, description: str, headers: dict | None = None):
+        super().__init__(status, description, headers)
+        self.error = error
+        self.description = description
+
+
+class RestError(FortnoxAnswer):
     """An answer of the REST API in Fortnox's shape: `{"ErrorInformation": {...}}`."""
 
     def __init__(self, status: int, code: int, message: str, headers: dict | None = None):
-        super().__init__(message)
-        self.status = status
+        super().__init__(status, message, headers)
         self.code = code
         self.message = message
-        self.headers = headers or {}
 
 
-class RawAnswer(Exception):
+class RawAnswer(FortnoxAnswer):
     """An injected answer in no Fortnox shape: a proxy's text or HTML page, or no body at all."""
 
     def __init__(self, status: int, body: str, mimetype: str | None, headers: dict | None = None):
-        super().__init__(f"{status} {mimetype}")
-        self.status = status
+        super().__init__(status, f"{status} {mimetype}", headers)
         self.body = body
         self.mimetype = mimetype
-        self.headers = headers or {}
 
 
 PROXY_TEXT = "Service Unavailable\n"
@@ -86,6 +90,30 @@ class AuthorizeError(Exception):
         super().__init__(message)
         self.message = message
         self.status = status
+
+
+def code_refused(code: dict | None, client_id: str, redirect_uri: str | None) -> str | None:
+    """Why an authorization code cannot be exchanged (Fortnox's invalid_grant description), or
+    None when it can: it is the client's, unused, unexpired, for the same redirect_uri."""
+    if not code or code["client_id"] != client_id:
+        return "Invalid authorization code"
+    if code["used_at"] is not None:
+        return "Authorization code already used"
+    if code["expired"]:
+        return "Authorization code expired"
+    if redirect_uri != code["redirect_uri"]:
+        return "redirect_uri does not match the authorization request"
+    return None
+
+
+def refresh_refused(token: dict | None, client_id: str) -> str | None:
+    """Why a refresh token cannot be used, or None when it can: the client's, and `usable`
+    (neither used, expired nor revoked)."""
+    if not token or token["client_id"] != client_id:
+        return "Invalid refresh token"
+    if not token["usable"]:
+        return "Invalid refresh token (already used, expired or revoked)"
+    return None
 
 
 def parse_scopes(raw: str) -> list[str]:

@@ -11,7 +11,7 @@ from servicekit.app import create_service_app_from_config, pool_of
 
 from fortnox_sandbox import config as service_config
 from fortnox_sandbox.bootstrap import bootstrap
-from fortnox_sandbox.domain.rules import ApiError, AuthorizeError, OAuthError, RawAnswer
+from fortnox_sandbox.domain.rules import AuthorizeError, OAuthError, RawAnswer, RestError
 from fortnox_sandbox.entrypoints import control, control_consents, oauth, pages, rest
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -57,8 +57,8 @@ def _register_answers(app: Flask) -> None:
         response.headers["Cache-Control"] = "no-store"
         return response, exc.status
 
-    @app.errorhandler(ApiError)
-    def _api_error(exc: ApiError):
+    @app.errorhandler(RestError)
+    def _rest_error(exc: RestError):
         response = jsonify(ErrorInformation={"error": 1, "message": exc.message, "code": exc.code})
         response.headers.update(exc.headers)
         return response, exc.status

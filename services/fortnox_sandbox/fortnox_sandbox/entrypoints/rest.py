@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app, jsonify, request
 
-from fortnox_sandbox.handlers import api
+from fortnox_sandbox.handlers import resources
 
 bp = Blueprint("rest", __name__)
 
@@ -13,4 +13,6 @@ def company_information():
         name: request.headers.get(name, "")
         for name in ("Authorization", "Access-Token", "Client-Secret")
     }
-    return jsonify(api.company_information(current_app.extensions["fortnox_sandbox"], headers))
+    return jsonify(
+        resources.company_information(current_app.extensions["fortnox_sandbox"], headers)
+    )

@@ -6,7 +6,7 @@ import uuid
 
 import psycopg
 
-from fortnox_sandbox.adapters import keys, tenants
+from fortnox_sandbox.adapters import tenants
 from fortnox_sandbox.domain import rules
 
 
@@ -92,37 +92,21 @@ def create_tenants_bulk(
     legacy_tokens: bool = True,
 ) -> list[tuple[int, str]]:
     """`count` tenants, each with a legacy token, written with COPY; (tenant id, token) pairs."""
-    ids = [
-        r["id"]
-        for r in conn.execute(
-            "SELECT nextval('tenant_numbers') AS id FROM generate_series(1, %s)", (count,)
-        )
-    ]
-    created = []
-    with conn.cursor().copy(
-        "COPY tenants (id, company_name, organization_number, address, zip_code, city) FROM STDIN"
-    ) as copy:
-        for tenant_id in ids:
-            copy.write_row(
-                (
-                    tenant_id,
-                    f"Testbolag {tenant_id} AB",
-                    random_organization_number(),
-                    "Storgatan 1",
-                    "211 22",
-                    "Malmö",
-                )
-            )
-    if legacy_tokens:
-        with conn.cursor().copy(
-            "COPY legacy_tokens (token_hash, tenant_id, client_id, scopes) FROM STDIN"
-        ) as copy:
-            for tenant_id in ids:
-                token = tenants.new_legacy_token()
-                copy.write_row((keys.token_hash(token), tenant_id, client_id, scopes))
-                created.append((tenant_id, token))
-    else:
-        created = [(tenant_id, "") for tenant_id in ids]
+    ids = tenants.next_tenant_ids(conn, count)
+    tenants.copy_tenants(
+        conn,
+        (
+            (tenant_id, f"Testbolag {tenant_id} AB", random_organization_number())
+            + ("Storgatan 1", "211 22", "Malmö")
+            for tenant_id in ids
+        ),
+    )
+    if not legacy_tokens:
+        return [(tenant_id, "") for tenant_id in ids]
+    created = [(tenant_id, tenants.new_legacy_token()) for tenant_id in ids]
+    tenants.copy_legacy_tokens(
+        conn, ((token, tenant_id, client_id, scopes) for tenant_id, token in created)
+    )
     return created
 
 

@@ -113,11 +113,7 @@ def user_of(sandbox: Sandbox, request: dict) -> dict | None:
     if not request["user_id"]:
         return None
     with transaction(sandbox.pool) as conn:
-        return conn.execute(
-            "SELECT u.*, t.company_name FROM users u JOIN tenants t ON t.id = u.tenant_id"
-            " WHERE u.id = %s",
-            (request["user_id"],),
-        ).fetchone()
+        return tenants.user_with_company(conn, request["user_id"])
 
 
 def decide(sandbox: Sandbox, request_id: str, approve: bool) -> Redirect:
@@ -138,7 +134,7 @@ def decide(sandbox: Sandbox, request_id: str, approve: bool) -> Redirect:
                     },
                 )
             )
-        user = conn.execute("SELECT * FROM users WHERE id = %s", (request["user_id"],)).fetchone()
+        user = tenants.get_user(conn, request["user_id"])
         if request["account_type"] == "service":
             grants.upsert_consent(conn, request["client_id"], user["tenant_id"], request["scopes"])
         code = grants.insert_code(

@@ -79,9 +79,15 @@ def _issue_new_grant(
     return _issue(sandbox, conn, client_id, tenant_id, scopes, grant_id=grant_id, user_id=user_id)
 
 
-def _invalid_grant(sandbox: Sandbox, grant_type: str, tenant_id: int | None, why: str):
-    sandbox.count("invalid_grant", tenant_id, grant_type)
-    return OAuthError(400, "invalid_grant", why)
+def _outcome(
+    sandbox: Sandbox, grant_type: str, tenant_id: int | None, failure: str | None, answer
+) -> dict:
+    """Count the token call; a failure answers invalid_grant (counted too), else the answer."""
+    sandbox.count("token_calls", tenant_id, grant_type)
+    if failure:
+        sandbox.count("invalid_grant", tenant_id, grant_type)
+        raise OAuthError(400, "invalid_grant", failure)
+    return answer
 
 
 def token(sandbox: Sandbox, authorization: str | None, form: dict, headers: dict) -> dict:
@@ -99,46 +105,28 @@ def token(sandbox: Sandbox, authorization: str | None, form: dict, headers: dict
 
 
 def _exchange_code(sandbox: Sandbox, client_id: str, code: str, redirect_uri: str | None):
-    failure = None
+    answer = None
     with transaction(sandbox.pool) as conn:
         row = grants.take_code(conn, code) if code else None
-        tenant_id = row["tenant_id"] if row else None
-        if not row or row["client_id"] != client_id:
-            failure = "Invalid authorization code"
-        elif row["used_at"] is not None:
-            failure = "Authorization code already used"
-        elif row["expired"]:
-            failure = "Authorization code expired"
-        elif redirect_uri != row["redirect_uri"]:
-            failure = "redirect_uri does not match the authorization request"
-        else:
+        failure = rules.code_refused(row, client_id, redirect_uri)
+        if not failure:
             grants.mark_code_used(conn, row["code_hash"])
-            answer = _issue_new_grant(
-                sandbox, conn, client_id, tenant_id, row["scopes"], row["user_id"]
-            )
-    sandbox.count("token_calls", tenant_id, "authorization_code")
-    if failure:
-        raise _invalid_grant(sandbox, "authorization_code", tenant_id, failure)
-    return answer
+            scopes, user_id = row["scopes"], row["user_id"]
+            answer = _issue_new_grant(sandbox, conn, client_id, row["tenant_id"], scopes, user_id)
+    return _outcome(sandbox, "authorization_code", row and row["tenant_id"], failure, answer)
 
 
 def _refresh(sandbox: Sandbox, client_id: str, refresh_token: str) -> dict:
-    failure = None
+    answer = None
     with transaction(sandbox.pool) as conn:
         row = grants.take_refresh_token(conn, refresh_token) if refresh_token else None
-        tenant_id = row["tenant_id"] if row else None
-        if not row or row["client_id"] != client_id:
-            failure = "Invalid refresh token"
-        elif not row["usable"]:
-            failure = "Invalid refresh token (already used, expired or revoked)"
-        else:
+        failure = rules.refresh_refused(row, client_id)
+        if not failure:
             grants.mark_refresh_used(conn, row["token_hash"])
-            answer = _issue(
-                sandbox, conn, client_id, tenant_id, row["scopes"], grant_id=row["grant_id"]
-            )
-    sandbox.count("token_calls", tenant_id, "refresh_token")
-    if failure:
-        raise _invalid_grant(sandbox, "refresh_token", tenant_id, failure)
+            tenant_id, scopes = row["tenant_id"], row["scopes"]
+            answer = _issue(sandbox, conn, client_id, tenant_id, scopes, grant_id=row["grant_id"])
+    tenant_id = row and row["tenant_id"]
+    answer = _outcome(sandbox, "refresh_token", tenant_id, failure, answer)
     sandbox.count("refreshes", tenant_id)
     return answer
 
@@ -147,19 +135,15 @@ def _client_credentials(sandbox: Sandbox, client_id: str, tenant_header: str) ->
     if not tenant_header.strip().isdigit():
         sandbox.count("token_calls", None, "client_credentials")
         raise OAuthError(400, "invalid_request", "The TenantId header is missing or not a number")
-    tenant_id = int(tenant_header)
+    tenant_id, answer = int(tenant_header), None
     with transaction(sandbox.pool) as conn:
         consent = grants.active_consent(conn, client_id, tenant_id)
         if consent:
             answer = _issue(
                 sandbox, conn, client_id, tenant_id, consent["scopes"], consent_id=consent["id"]
             )
-    sandbox.count("token_calls", tenant_id, "client_credentials")
-    if not consent:
-        raise _invalid_grant(
-            sandbox, "client_credentials", tenant_id, "No service-account consent for this tenant"
-        )
-    return answer
+    failure = None if consent else "No service-account consent for this tenant"
+    return _outcome(sandbox, "client_credentials", tenant_id, failure, answer)
 
 
 def migrate(sandbox: Sandbox, authorization: str | None, legacy_token: str) -> dict:

@@ -1,13 +1,10 @@
 """The tokens service's status API, the source a rebuild of company info asks."""
 
-import uuid
 from collections.abc import Mapping
 
 from servicekit.http import ServiceClient, ServiceRefused, ServiceUnavailable
 
-
-class TokensUnavailable(Exception):
-    pass
+from settings.domain.errors import TokensUnavailable
 
 
 class TokensStatus:
@@ -15,11 +12,12 @@ class TokensStatus:
         self.client = ServiceClient("tokens", base_url, credential, timeout)
 
     def status(self, org_id: str) -> dict:
-        """GET /internal/organisations/<org_id>/fortnox; raises TokensUnavailable."""
-        path = f"/internal/organisations/{uuid.UUID(org_id)}/fortnox"
+        """GET /internal/organisations/<org_id>/fortnox; raises TokensUnavailable when tokens
+        does not answer or refuses settings (a refusal is a misconfiguration, not an answer)."""
+        path = f"/internal/organisations/{org_id}/fortnox"
         try:
             return self.client.call("GET", path)
         except ServiceUnavailable as exc:
-            raise TokensUnavailable(f"tokens service unreachable: {exc}") from exc
+            raise TokensUnavailable(str(exc)) from exc
         except ServiceRefused as exc:
-            raise TokensUnavailable(f"tokens service answered {exc.status}") from exc
+            raise TokensUnavailable(f"answered {exc.status}") from exc

@@ -19,6 +19,9 @@ _SEPARATORS = re.compile(r"[\s\-.]")
 class InvalidPaymentMethod(Exception):
     """Field name -> messages, for the platform's 422 answer."""
 
+    code = "invalid_input"
+    message = "The payment method is not valid."
+
     def __init__(self, fields: dict[str, list[str]]):
         super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items()))
         self.fields = fields

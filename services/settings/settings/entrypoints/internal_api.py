@@ -6,16 +6,15 @@ administrator of the organisation does it."""
 
 from flask import Blueprint, current_app, jsonify, request
 from servicekit import assertions, callers, openapi
-from servicekit.web import ApiError, error_response, valid_org_id
+from servicekit.web import map_errors, valid_org_id
 
 from settings import schemas
-from settings.adapters.tokens import TokensUnavailable
-from settings.bootstrap import SettingsContext
+from settings.domain.errors import TokensUnavailable
 from settings.domain.payment import InvalidPaymentMethod
-from settings.handlers import company, payment
+from settings.handlers import Services, company, payment
 
 
-def _ctx() -> SettingsContext:
+def _svc() -> Services:
     return current_app.extensions["settings"]
 
 
@@ -33,6 +32,9 @@ credential, operators may rebuild the company. Saving the payment method needs a
 that an administrator of the organisation does it."""
 
 
+# The settings service's errors as HTTP answers.
+ERRORS = {InvalidPaymentMethod: 422, TokensUnavailable: 503}
+
 _GATEWAY = frozenset({"gateway"})
 # Which caller may call which route (view name -> callers); a route not listed is refused.
 ALLOWED = {
@@ -48,17 +50,14 @@ ALLOWED = {
 def build_blueprint(credentials: dict[str, str]) -> Blueprint:
     bp = Blueprint("internal", __name__, url_prefix="/internal/organisations/<org_id>")
     callers.guard(bp, credentials, ALLOWED)
-
-    @bp.errorhandler(InvalidPaymentMethod)
-    def _invalid(exc: InvalidPaymentMethod):
-        return error_response(422, "invalid_input", "The payment method is not valid.", exc.fields)
+    map_errors(bp, ERRORS)
 
     @bp.get("")
     @openapi.org_operation(responses={200: schemas.Overview})
     def overview(org_id: str):
         """The payment method and the company in one answer (what the settings page needs)."""
         org_id = valid_org_id(org_id)
-        payment_method, company_info = company.overview(_ctx(), org_id)
+        payment_method, company_info = company.overview(_svc(), org_id)
         return jsonify(
             org_id=org_id,
             payment_method=_payment_method(payment_method),
@@ -69,7 +68,7 @@ def build_blueprint(credentials: dict[str, str]) -> Blueprint:
     @openapi.org_operation(responses={200: schemas.PaymentMethodOut})
     def get_payment_method(org_id: str):
         """The saved payment method, or `{"configured": false}`."""
-        return jsonify(_payment_method(payment.current(_ctx(), valid_org_id(org_id))))
+        return jsonify(_payment_method(payment.current(_svc(), valid_org_id(org_id))))
 
     @bp.put("/payment-method")
     @openapi.org_operation(
@@ -91,21 +90,21 @@ def build_blueprint(credentials: dict[str, str]) -> Blueprint:
             admin=True,
         )
         body = schemas.PaymentMethodIn().load(request.get_json(silent=True) or {})
-        row, changed = payment.change(_ctx(), org_id, body, f"user:{who['user_id']}")
+        row, changed = payment.change(_svc(), org_id, body, f"user:{who['user_id']}")
         return jsonify(schemas.PaymentMethodSaved().dump(row | {"changed": changed}))
 
     @bp.get("/payment-method/history")
     @openapi.org_operation(responses={200: schemas.PaymentMethodHistory})
     def payment_method_history(org_id: str):
         """Every saved payment method with who saved it and when, newest first."""
-        entries = payment.history(_ctx(), valid_org_id(org_id))
+        entries = payment.history(_svc(), valid_org_id(org_id))
         return jsonify(entries=schemas.PaymentMethodOut(many=True).dump(entries))
 
     @bp.get("/company")
     @openapi.org_operation(responses={200: schemas.CompanyOut})
     def get_company(org_id: str):
         """The company as the tokens service last told it, or `{"known": false}`."""
-        return jsonify(_company(company.current(_ctx(), valid_org_id(org_id))))
+        return jsonify(_company(company.current(_svc(), valid_org_id(org_id))))
 
     @bp.post("/company/rebuild")
     @openapi.org_operation(responses={200: schemas.CompanyOut}, errors=(503,))
@@ -113,10 +112,6 @@ def build_blueprint(credentials: dict[str, str]) -> Blueprint:
         """Ask the tokens service for the company again and keep its answer.
 
         503 `tokens_unavailable` when the tokens service cannot be asked."""
-        try:
-            info = company.rebuild(_ctx(), valid_org_id(org_id))
-        except TokensUnavailable as exc:
-            raise ApiError(503, "tokens_unavailable", str(exc)) from None
-        return jsonify(_company(info))
+        return jsonify(_company(company.rebuild(_svc(), valid_org_id(org_id))))
 
     return bp

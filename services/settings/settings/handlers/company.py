@@ -1,29 +1,40 @@
-"""Company info: kept from the tokens service's events, or rebuilt from its status API."""
+"""Company info: kept from the tokens service's events, or rebuilt from its status API.
+
+A `record` is one organisation's company info, locked in a transaction (`current`, `save`):
+the consumer's, or one of the store's own for a rebuild.
+"""
 
 import logging
-from datetime import datetime
+from collections.abc import Callable
+from typing import Any
 
-import psycopg
-from servicekit.db import autocommit, transaction
-
-from settings.adapters import repository
-from settings.adapters.tokens import TokensUnavailable
-from settings.bootstrap import SettingsContext
 from settings.domain.company import CompanyInfo, Observation, merge
+from settings.domain.errors import TokensUnavailable
+from settings.handlers import Services
 
 log = logging.getLogger(__name__)
 
+# token.connected and token.upgraded carry the facts at the moment of (re)connection.
+EVENTS = ("company.updated", "token.connected", "token.upgraded")
 
-def observe(conn: psycopg.Connection, org_id: str, seen: Observation) -> bool:
-    """Apply one observation in the caller's transaction; True when the kept info changed."""
-    updated = merge(repository.lock_company(conn, org_id), seen)
+
+def observe(record: Any, seen: Observation) -> bool:
+    """Apply one observation to the locked record; True when the kept info changed."""
+    updated = merge(record.current, seen)
     if updated is not None:
-        repository.save_company_info(conn, org_id, updated)
+        record.save(updated)
     return updated is not None
 
 
-def _observation(envelope: dict, as_of: datetime, version: int | None) -> Observation:
+def observation(envelope: dict) -> Observation | None:
+    """What one of EVENTS says of the company; None when it says nothing of it."""
     data = envelope["data"]
+    if envelope["type"] == "company.updated":
+        as_of, version = data["observed_at"], data["version"]
+    elif data.get("company_name") or data.get("database_number"):
+        as_of, version = envelope["occurred_at"], None
+    else:
+        return None
     return Observation(
         data.get("company_name"),
         data.get("organisation_number"),
@@ -34,51 +45,32 @@ def _observation(envelope: dict, as_of: datetime, version: int | None) -> Observ
     )
 
 
-def on_company_updated(conn: psycopg.Connection, envelope: dict) -> None:
-    data = envelope["data"]
-    seen = _observation(envelope, data["observed_at"], data["version"])
-    observe(conn, str(envelope["org_id"]), seen)
+def on_event(record_of: Callable[[str], Any], envelope: dict) -> None:
+    """Apply one of EVENTS; `record_of(org_id)` locks the organisation's record."""
+    seen = observation(envelope)
+    if seen is not None:
+        observe(record_of(str(envelope["org_id"])), seen)
 
 
-def on_token_connected(conn: psycopg.Connection, envelope: dict) -> None:
-    """token.connected and token.upgraded: the facts at the moment of (re)connection."""
-    data = envelope["data"]
-    if not (data.get("company_name") or data.get("database_number")):
-        return
-    observe(conn, str(envelope["org_id"]), _observation(envelope, envelope["occurred_at"], None))
+def current(svc: Services, org_id: str) -> CompanyInfo | None:
+    return svc.store.company(org_id)
 
 
-HANDLERS = {
-    "company.updated": on_company_updated,
-    "token.connected": on_token_connected,
-    "token.upgraded": on_token_connected,
-}
+def overview(svc: Services, org_id: str) -> tuple[dict | None, CompanyInfo | None]:
+    """The payment method and the company: what the settings page shows."""
+    return svc.store.overview(org_id)
 
 
-def current(ctx: SettingsContext, org_id: str) -> CompanyInfo | None:
-    with ctx.pool.connection() as conn:
-        return repository.company_info(conn, org_id)
-
-
-def overview(ctx: SettingsContext, org_id: str) -> tuple[dict | None, CompanyInfo | None]:
-    """The payment method and the company (what the settings page shows): two reads on one
-    connection, without the round trips of a transaction."""
-    with autocommit(ctx.pool) as conn:
-        return repository.current_payment_method(conn, org_id), repository.company_info(
-            conn, org_id
-        )
-
-
-def rebuild(ctx: SettingsContext, org_id: str) -> CompanyInfo | None:
+def rebuild(svc: Services, org_id: str) -> CompanyInfo | None:
     """Ask the tokens service for the facts as they are now; raises TokensUnavailable."""
-    if ctx.tokens is None:
+    if svc.tokens is None:
         raise TokensUnavailable("no internal key configured to ask the tokens service")
-    asked_at = ctx.clock()
-    status = ctx.tokens.status(org_id)
+    asked_at = svc.clock()
+    status = svc.tokens.status(org_id)
     if status.get("state") == "not_connected" or not (
         status.get("company_name") or status.get("database_number")
     ):
-        return current(ctx, org_id)
+        return current(svc, org_id)
     seen = Observation(
         status.get("company_name"),
         status.get("organisation_number"),
@@ -87,12 +79,11 @@ def rebuild(ctx: SettingsContext, org_id: str) -> CompanyInfo | None:
         "rebuild",
         status.get("company_version"),
     )
-    with transaction(ctx.pool) as conn:
-        if observe(conn, org_id, seen):
+    with svc.store.company_locked(org_id) as record:
+        if observe(record, seen):
             log.info("company info rebuilt from the tokens service", extra={"org_id": org_id})
-        return repository.company_info(conn, org_id)
+        return record.current
 
 
-def known_org_ids(ctx: SettingsContext) -> list[str]:
-    with ctx.pool.connection() as conn:
-        return repository.known_org_ids(conn)
+def known_org_ids(svc: Services) -> list[str]:
+    return svc.store.org_ids()

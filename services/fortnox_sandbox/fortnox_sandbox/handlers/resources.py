@@ -1,4 +1,4 @@
-"""The REST API (`/3/...`): who is calling, the rate limit, the scopes, then the data."""
+"""The REST API's resources (`/3/...`): who is calling, the rate limit, the scopes, then the data."""
 
 from dataclasses import dataclass
 
@@ -7,7 +7,7 @@ from servicekit.db import transaction
 
 from fortnox_sandbox.adapters import control, grants, tenants
 from fortnox_sandbox.bootstrap import Sandbox
-from fortnox_sandbox.domain.rules import ApiError
+from fortnox_sandbox.domain.rules import RestError
 
 INVALID_LOGIN = (2000310, "Ogiltig inloggning")
 MISSING_LOGIN = (2000311, "Kan inte logga in, access-token eller client-secret saknas(2).")
@@ -21,8 +21,8 @@ class Caller:
     scopes: list[str]
 
 
-def _unauthorized(code_message: tuple[int, str]) -> ApiError:
-    return ApiError(401, *code_message)
+def _unauthorized(code_message: tuple[int, str]) -> RestError:
+    return RestError(401, *code_message)
 
 
 def authenticate(sandbox: Sandbox, headers: dict) -> Caller:
@@ -66,9 +66,9 @@ def admit(sandbox: Sandbox, caller: Caller, scope: str) -> None:
         wait = control.hit_rate_limit(conn, caller.client_id, caller.tenant_id)
     if wait is not None:
         sandbox.count("rate_limited", caller.tenant_id)
-        raise ApiError(429, 0, "Too Many Requests", {"Retry-After": str(wait)})
+        raise RestError(429, 0, "Too Many Requests", {"Retry-After": str(wait)})
     if scope not in caller.scopes:
-        raise ApiError(403, *MISSING_SCOPE)
+        raise RestError(403, *MISSING_SCOPE)
 
 
 def company_information(sandbox: Sandbox, headers: dict) -> dict:

@@ -10,7 +10,9 @@ from .test_organisation import OTHER
 
 def invite(api, email: str, session: str, name: str = "Ida"):
     return api.post(
-        f"/internal/orgs/{DEMO_ORG}/invitations", {"name": name, "email": email}, session=session
+        f"/internal/organisations/{DEMO_ORG}/invitations",
+        {"name": name, "email": email},
+        session=session,
     )
 
 

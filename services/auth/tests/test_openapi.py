@@ -54,7 +54,9 @@ def test_organisation_and_account_operations_take_the_session_header(document):
             takes_session = {"$ref": "#/components/parameters/SessionToken"} in operation[
                 "parameters"
             ]
-            assert takes_session == path.startswith(("/internal/orgs/", "/internal/account/"))
+            assert takes_session == path.startswith(
+                ("/internal/organisations/", "/internal/account/")
+            )
     header = document["components"]["parameters"]["SessionToken"]
     assert (header["in"], header["name"]) == ("header", SESSION_HEADER)
 
@@ -70,7 +72,7 @@ def test_each_documented_example_is_accepted_and_each_required_field_is_asked_fo
             call.body["session_token"] = api.session_of()
         elif path == "/internal/account/password":
             call.headers[SESSION_HEADER] = api.session_of(OLLE)
-        elif path.startswith("/internal/orgs/"):
+        elif path.startswith("/internal/organisations/"):
             call.headers[SESSION_HEADER] = api.session_of()
             call.path = {"org_id": DEMO_ORG, "user_id": _user_id(app, OLLE)}
         elif path == "/internal/links/{purpose}/check":
@@ -92,24 +94,34 @@ def test_each_documented_example_is_accepted_and_each_required_field_is_asked_fo
 def test_answers_of_operations_without_a_body_fit_the_document(app, api, document):
     olle = _user_id(app, OLLE)
     calls = [
-        ("get", "/internal/orgs/{org_id}", f"/internal/orgs/{DEMO_ORG}", api.session_of()),
-        ("get", "/internal/orgs/{org_id}/apps", f"/internal/orgs/{DEMO_ORG}/apps", "ended"),
         (
             "get",
-            "/internal/orgs/{org_id}/apps",
-            f"/internal/orgs/{DEMO_ORG}/apps",
+            "/internal/organisations/{org_id}",
+            f"/internal/organisations/{DEMO_ORG}",
+            api.session_of(),
+        ),
+        (
+            "get",
+            "/internal/organisations/{org_id}/apps",
+            f"/internal/organisations/{DEMO_ORG}/apps",
+            "ended",
+        ),
+        (
+            "get",
+            "/internal/organisations/{org_id}/apps",
+            f"/internal/organisations/{DEMO_ORG}/apps",
             api.session_of(),
         ),
         (
             "delete",
-            "/internal/orgs/{org_id}/members/{user_id}",
-            f"/internal/orgs/{DEMO_ORG}/members/{olle}",
+            "/internal/organisations/{org_id}/members/{user_id}",
+            f"/internal/organisations/{DEMO_ORG}/members/{olle}",
             api.session_of(OLLE),
         ),
         (
             "delete",
-            "/internal/orgs/{org_id}/members/{user_id}",
-            f"/internal/orgs/{DEMO_ORG}/members/{olle}",
+            "/internal/organisations/{org_id}/members/{user_id}",
+            f"/internal/organisations/{DEMO_ORG}/members/{olle}",
             api.session_of(),
         ),
     ]

@@ -66,7 +66,7 @@ def test_invitation_role_change_and_removal_name_actor_target_organisation_and_a
     demo, api, app, events, caplog
 ):
     admin, kaisa = api.session_of(), _user_id(app, "kaisa@jlmdata.se")
-    headers, path = _headers(admin, "203.0.113.5"), f"/internal/orgs/{DEMO_ORG}"
+    headers, path = _headers(admin, "203.0.113.5"), f"/internal/organisations/{DEMO_ORG}"
     invite = {"name": "Ivar Inbjuden", "email": "ivar@jlmdata.se"}
     answer = api.client.post(path + "/invitations", json=invite, headers=headers)
     assert answer.status_code == 201
@@ -88,7 +88,7 @@ def test_invitation_role_change_and_removal_name_actor_target_organisation_and_a
 
 def test_a_refused_change_is_not_logged_as_done(demo, api, app, events):
     kaisa = _user_id(app, "kaisa@jlmdata.se")
-    path = f"/internal/orgs/{DEMO_ORG}/members/{kaisa}/role"
+    path = f"/internal/organisations/{DEMO_ORG}/members/{kaisa}/role"
     assert api.call("PUT", path, {"role": "user"}, session=api.session_of()).status_code == 409
     assert events("role_changed") == []
 

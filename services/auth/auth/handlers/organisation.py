@@ -7,11 +7,10 @@ from servicekit.db import transaction
 from servicekit.events.outbox import publish
 
 from auth.adapters import mail, repository, store
-from auth.bootstrap import AuthContext
 from auth.domain import fields, mails
 from auth.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from auth.domain.throttle import INVITE_ADMIN, INVITE_ORG
-from auth.handlers import links
+from auth.handlers import Services, links
 from auth.handlers.recovery import set_new_password
 from auth.handlers.signup import publish_new_member
 from auth.handlers.throttling import may_mail, reserve
@@ -32,9 +31,9 @@ def _admin_of(actor: dict, org_id: str) -> None:
         raise Forbidden("Bara administratörer kan göra detta.")
 
 
-def overview(ctx: AuthContext, actor: dict, org_id: str) -> dict:
+def overview(svc: Services, actor: dict, org_id: str) -> dict:
     _same_org(actor, org_id)
-    with ctx.pool.connection() as conn:
+    with svc.pool.connection() as conn:
         org = repository.find_org(conn, org_id)
         members = repository.members(conn, org_id)
     return {
@@ -46,13 +45,13 @@ def overview(ctx: AuthContext, actor: dict, org_id: str) -> dict:
     }
 
 
-def apps(ctx: AuthContext, actor: dict, org_id: str) -> list[dict]:
+def apps(svc: Services, actor: dict, org_id: str) -> list[dict]:
     _same_org(actor, org_id)
-    with ctx.pool.connection() as conn:
+    with svc.pool.connection() as conn:
         return repository.org_apps(conn, org_id)
 
 
-def invite(ctx: AuthContext, actor: dict, org_id: str, form: dict) -> dict:
+def invite(svc: Services, actor: dict, org_id: str, form: dict) -> dict:
     """Invite a colleague. An address that already has an account in another organisation
     gets the same answer (its owner a mail instead), so no administrator learns who is a
     customer; invitations are limited per organisation and per administrator."""
@@ -62,8 +61,8 @@ def invite(ctx: AuthContext, actor: dict, org_id: str, form: dict) -> dict:
     problems = {k: v for k, v in (("name", name_error), ("email", email_error)) if v}
     if problems:
         raise InvalidInput(fields=problems)
-    now = ctx.now()
-    with transaction(ctx.pool) as conn:
+    now = svc.clock()
+    with transaction(svc.pool) as conn:
         quotas = [(INVITE_ORG, f"invite-org:{org_id}")]
         reserve(conn, quotas + [(INVITE_ADMIN, f"invite-admin:{actor['user_id']}")], now)
         org = repository.find_org(conn, org_id)
@@ -71,13 +70,13 @@ def invite(ctx: AuthContext, actor: dict, org_id: str, form: dict) -> dict:
         if existing is not None and str(existing["org_id"]) == str(org_id):
             raise InvalidInput(fields={"email": "Personen finns redan i er organisation."})
         if existing is not None:
-            _tell_the_owner(ctx, conn, existing, actor["name"], org["name"], now)
+            _tell_the_owner(svc, conn, existing, actor["name"], org["name"], now)
             return {"status": "invited"}
         user_id = repository.insert_user(conn, email=email, name=name, password_hash=None)
         repository.add_member(conn, org_id, user_id, "user")
         publish_new_member(conn, org_id, user_id, name, "user", "invitation")
-        link = links.issue(ctx, conn, "invite", user_id)
-        hours = int(ctx.invite_ttl.total_seconds() // 3600)
+        link = links.issue(svc, conn, "invite", user_id)
+        hours = int(svc.settings.invite_ttl.total_seconds() // 3600)
         if may_mail(conn, email, now):
             message = mails.invitation(name, actor["name"], org["name"], link, hours)
             mail.enqueue(conn, now, email, message.subject, message.body)
@@ -85,20 +84,20 @@ def invite(ctx: AuthContext, actor: dict, org_id: str, form: dict) -> dict:
     return {"status": "invited"}
 
 
-def _tell_the_owner(ctx: AuthContext, conn, owner: dict, inviter: str, company: str, now) -> None:
+def _tell_the_owner(svc: Services, conn, owner: dict, inviter: str, company: str, now) -> None:
     if may_mail(conn, owner["email"], now):
         message = mails.invited_but_has_an_account(
-            owner["name"], inviter, company, ctx.link("/logga-in")
+            owner["name"], inviter, company, svc.link("/logga-in")
         )
         mail.enqueue(conn, now, owner["email"], message.subject, message.body)
     log.info("invitation of an address with an account", extra={"user_id": str(owner["id"])})
 
 
-def accept_invitation(ctx: AuthContext, token: str | None, password: str) -> None:
-    with transaction(ctx.pool) as conn:
-        user = links.take(ctx, conn, "invite", token)
-        set_new_password(ctx, conn, user, password, reason="invitation")
-        links.consume(ctx, conn, "invite", str(user["id"]))
+def accept_invitation(svc: Services, token: str | None, password: str) -> None:
+    with transaction(svc.pool) as conn:
+        user = links.take(svc, conn, "invite", token)
+        set_new_password(svc, conn, user, password, reason="invitation")
+        links.consume(svc, conn, "invite", str(user["id"]))
 
 
 def _target(conn, org_id: str, user_id: str) -> tuple[dict, list[dict]]:
@@ -114,12 +113,12 @@ def _is_last_admin(target: dict, members: list[dict]) -> bool:
     return target["role"] == "administrator" and len(admins) == 1
 
 
-def remove_member(ctx: AuthContext, actor: dict, org_id: str, user_id: str) -> None:
+def remove_member(svc: Services, actor: dict, org_id: str, user_id: str) -> None:
     """Remove the member's account: their sessions and links end with it."""
     _admin_of(actor, org_id)
     if str(user_id) == actor["user_id"]:
         raise Conflict("Du kan inte ta bort dig själv.")
-    with transaction(ctx.pool) as conn:
+    with transaction(svc.pool) as conn:
         target, members = _target(conn, org_id, user_id)
         if _is_last_admin(target, members):
             raise Conflict("Den sista administratören kan inte tas bort.")
@@ -134,11 +133,11 @@ def remove_member(ctx: AuthContext, actor: dict, org_id: str, user_id: str) -> N
     log.info("member removed", extra={"org_id": org_id, "user_id": str(user_id)})
 
 
-def change_role(ctx: AuthContext, actor: dict, org_id: str, user_id: str, role: str) -> None:
+def change_role(svc: Services, actor: dict, org_id: str, user_id: str, role: str) -> None:
     _admin_of(actor, org_id)
     if role not in ROLES:
         raise InvalidInput(fields={"role": "Rollen måste vara administrator eller user."})
-    with transaction(ctx.pool) as conn:
+    with transaction(svc.pool) as conn:
         target, members = _target(conn, org_id, user_id)
         if target["role"] == role:
             return
@@ -154,13 +153,13 @@ def change_role(ctx: AuthContext, actor: dict, org_id: str, user_id: str, role: 
     log.info("role changed", extra={"org_id": org_id, "user_id": str(user_id), "role": role})
 
 
-def disable_user(ctx: AuthContext, identifier: str) -> int:
+def disable_user(svc: Services, identifier: str) -> int:
     """An operator's action: the account can no longer log in and its sessions end now."""
-    with transaction(ctx.pool) as conn:
+    with transaction(svc.pool) as conn:
         user = repository.find_user_by_identifier(conn, identifier)
         if user is None:
             raise NotFound("Ingen sådan användare.")
-        repository.disable_user(conn, user["id"], ctx.now())
+        repository.disable_user(conn, user["id"], svc.clock())
         ended = store.delete_sessions_of(conn, user["id"])
         org_id = str(user["org_id"]) if user["org_id"] else None
         publish(conn, "user.disabled", org_id, {"user_id": user["id"], "org_id": org_id})

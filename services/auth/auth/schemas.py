@@ -16,8 +16,8 @@ from servicekit.assertions import ACTIONS
 
 from auth.domain import passwords
 from auth.domain.fields import COMPANY_MAX, EMAIL_MAX, IDENTIFIER_MAX, NAME_MAX
+from auth.domain.members import ROLES
 from auth.handlers.links import MAX_TOKEN
-from auth.handlers.organisation import ROLES
 from auth.handlers.sessions import MAX_SESSION_TOKEN
 
 
@@ -156,6 +156,12 @@ class LinkOut(Schema):
     name = fields.String()
     email = fields.String()
     org_name = fields.String(allow_none=True)
+    has_account = fields.Boolean(
+        metadata={
+            "description": "An invitation only: the address has an account, which accepts by "
+            "logging in (the password is the account's) rather than by choosing a password."
+        }
+    )
 
 
 class RegistrationIn(_In):
@@ -192,6 +198,20 @@ class OrganisationOut(Schema):
     org_number = fields.String()
     customer_number = fields.String(allow_none=True)
     members = fields.List(fields.Nested(Member))
+    invitations = fields.List(
+        fields.Nested(lambda: PendingInvitation()),
+        metadata={"description": "Pending: not accepted, declined, withdrawn or expired."},
+    )
+
+
+class PendingInvitation(Schema):
+    """The same fields whether or not the address has an account."""
+
+    id = fields.UUID()
+    name = fields.String()
+    email = fields.String()
+    invited_at = fields.DateTime()
+    expires_at = fields.DateTime()
 
 
 class App(Schema):
@@ -218,10 +238,28 @@ class InvitationIn(_In):
 
 
 class Invited(Schema):
-    """The same answer whether or not the address already has an account (its owner is told
-    by mail instead), so an invitation does not reveal who is a customer."""
+    """The same answer whether or not the address already has an account (only the mail to it
+    differs), so an invitation does not reveal who is a customer."""
 
     status = fields.String(metadata={"enum": ["invited"]})
+
+
+class AcceptInvitationIn(_In):
+    """Accept: a new address chooses its password, one with an account gives the account's."""
+
+    token = _text(MAX_TOKEN, **_TOKEN)
+    password = _text(
+        passwords.MAX_LENGTH,
+        "ett nytt långt lösenord",
+        required=True,
+        description="A wrong password of an existing account is 422 naming this field, counted "
+        "under the log-in limits.",
+    )
+    client_address = _client_address()
+
+
+class InvitationPath(Schema):
+    invitation_id = fields.UUID(required=True)
 
 
 class AssertionIn(_In):

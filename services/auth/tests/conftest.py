@@ -1,6 +1,7 @@
 """A fresh auth app on a throwaway database per test, a clock the test moves, a real SMTP sink."""
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from auth import config as auth_config
@@ -102,3 +103,30 @@ def demo(app):
 def rows(app, sql: str, *params) -> list[dict]:
     with app.extensions["db_pool"].connection() as conn:
         return conn.execute(sql, params).fetchall()
+
+
+OTHER = {
+    "company_name": "Annat AB",
+    "org_number": "556016-0680",
+    "name": "Anna Annan",
+    "email": "anna@annat.se",
+    "password": "anna's long passphrase",
+}
+
+
+def token_of(link: str) -> str:
+    return parse_qs(urlparse(link).query)["t"][0]
+
+
+@pytest.fixture
+def other(demo, api, smtp_sink):
+    """A second organisation with its administrator logged in: (org id, session)."""
+    assert api.post("/internal/registrations", OTHER).status_code == 202
+    api.deliver_mail()
+    api.post(
+        "/internal/verifications",
+        {"token": token_of(smtp_sink.links(smtp_sink.wait_for(OTHER["email"]))[0])},
+    )
+    session = api.session_of(OTHER["email"], OTHER["password"])
+    me = api.post("/internal/sessions/resolve", {"session_token": session}).get_json()
+    return me["org_id"], session

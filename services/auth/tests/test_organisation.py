@@ -1,36 +1,8 @@
 """Organisation and Administratörer: members, invitations, roles and the organisation boundary."""
 
-from urllib.parse import parse_qs, urlparse
-
 import pytest
 
-from .conftest import DEMO_ORG, rows
-
-OTHER = {
-    "company_name": "Annat AB",
-    "org_number": "556016-0680",
-    "name": "Anna Annan",
-    "email": "anna@annat.se",
-    "password": "anna's long passphrase",
-}
-
-
-def _token(link: str) -> str:
-    return parse_qs(urlparse(link).query)["t"][0]
-
-
-@pytest.fixture
-def other(demo, api, smtp_sink):
-    """A second organisation with its administrator logged in: (org id, session)."""
-    assert api.post("/internal/registrations", OTHER).status_code == 202
-    api.deliver_mail()
-    api.post(
-        "/internal/verifications",
-        {"token": _token(smtp_sink.links(smtp_sink.wait_for(OTHER["email"]))[0])},
-    )
-    session = api.session_of(OTHER["email"], OTHER["password"])
-    me = api.post("/internal/sessions/resolve", {"session_token": session}).get_json()
-    return me["org_id"], session
+from .conftest import DEMO_ORG, OTHER, rows, token_of
 
 
 def _user_id(app, email: str) -> str:
@@ -84,9 +56,9 @@ def test_admin_invites_a_member_who_sets_a_password_and_logs_in(demo, api, smtp_
     assert "Kaisa Jönsson" in smtp_sink.body(mail)
     link = smtp_sink.links(mail)[0]
     assert link.startswith("https://apps.example.se/inbjudan?t=")
-    check = api.post("/internal/links/invite/check", {"token": _token(link)}).get_json()
+    check = api.post("/internal/links/invite/check", {"token": token_of(link)}).get_json()
     assert check["org_name"] == "Jlmdata AB"
-    body = {"token": _token(link), "password": "ivar's own passphrase"}
+    body = {"token": token_of(link), "password": "ivar's own passphrase"}
     assert api.post("/internal/invitations/complete", body).status_code == 204
     assert api.post("/internal/invitations/complete", body).status_code == 410
     assert api.login("ivar@jlmdata.se", "ivar's own passphrase").status_code == 200

@@ -33,9 +33,11 @@ ALLOWED = {
     "register": _GATEWAY,
     "verify": _GATEWAY,
     "accept_invitation": _GATEWAY,
+    "decline_invitation": _GATEWAY,
     "org_overview": _GATEWAY,
     "org_apps": _GATEWAY,
     "invite": _GATEWAY,
+    "withdraw_invitation": _GATEWAY,
     "remove_member": _GATEWAY,
     "change_role": _GATEWAY,
 }

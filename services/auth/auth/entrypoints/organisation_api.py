@@ -10,19 +10,24 @@ from servicekit.web import valid_org_id
 from auth import schemas
 from auth.domain.errors import Forbidden
 from auth.entrypoints.context import actor, loaded, services, session_token
-from auth.handlers import organisation
+from auth.handlers import invitations, organisation
 
 _MEMBER = {**openapi.ORG_ID_PATH, "user_id": {"format": "uuid", "description": "The member."}}
-_ASSERTION, _INVITATION_IN, _ROLE, _MEMBER_PATH = (
-    schemas.AssertionIn(),
-    schemas.InvitationIn(),
-    schemas.RoleIn(),
-    schemas.MemberPath(),
-)
+_INVITATION = {
+    **openapi.ORG_ID_PATH,
+    "invitation_id": {"format": "uuid", "description": "The pending invitation."},
+}
+_ASSERTION, _INVITATION_IN, _ROLE = schemas.AssertionIn(), schemas.InvitationIn(), schemas.RoleIn()
+_ACCEPT, _TOKEN = schemas.AcceptInvitationIn(), schemas.TokenIn()
+_MEMBER_PATH, _INVITATION_PATH = schemas.MemberPath(), schemas.InvitationPath()
 
 
 def _user_id(user_id: str) -> str:
     return str(_MEMBER_PATH.load({"user_id": user_id})["user_id"])
+
+
+def _invitation_id(invitation_id: str) -> str:
+    return str(_INVITATION_PATH.load({"invitation_id": invitation_id})["invitation_id"])
 
 
 @openapi.org_operation(
@@ -64,7 +69,7 @@ def invite(org_id: str):
     """Invite a colleague (administrators only)."""
     me, org_id = actor(), valid_org_id(org_id)
     form = loaded(_INVITATION_IN)
-    result = organisation.invite(services(), me, org_id, form)
+    result = invitations.invite(services(), me, org_id, form)
     # the invited address: the answer does not say whether it has an account
     target = form["email"][:254]
     security_event("member_invited", actor=me["user_id"], target=target, org_id=org_id)
@@ -98,11 +103,31 @@ def change_role(org_id: str, user_id: str):
     return "", 204
 
 
-@openapi.operation(body=schemas.NewPasswordIn, responses={204: None}, errors=(410, 422))
+@openapi.operation(responses={204: None}, errors=(403, 404, 422), session=True, path=_INVITATION)
+def withdraw_invitation(org_id: str, invitation_id: str):
+    """Withdraw a pending invitation (administrators only): its link stops working."""
+    me, org_id, invitation_id = actor(), valid_org_id(org_id), _invitation_id(invitation_id)
+    invitations.withdraw(services(), me, org_id, invitation_id)
+    security_event("invitation_withdrawn", actor=me["user_id"], target=invitation_id, org_id=org_id)
+    return "", 204
+
+
+@openapi.operation(
+    body=schemas.AcceptInvitationIn, responses={204: None}, errors=(410, 409, 422, 429)
+)
 def accept_invitation():
-    """Accept an invitation by choosing a password."""
-    body = loaded(schemas.NewPasswordIn())
-    organisation.accept_invitation(services(), body["token"], body["password"])
+    """Accept an invitation: a new address by choosing a password, an address with an account
+    by its password (the account then moves to the organisation; its organisation's last
+    administrator cannot leave, 409 `conflict`)."""
+    body = loaded(_ACCEPT)
+    invitations.accept(services(), body["token"], body["password"], body["client_address"])
+    return "", 204
+
+
+@openapi.operation(body=schemas.TokenIn, responses={204: None}, errors=(410,))
+def decline_invitation():
+    """Decline an invitation: it is no longer pending and its link stops working."""
+    invitations.decline(services(), loaded(_TOKEN)["token"])
     return "", 204
 
 
@@ -114,4 +139,8 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule(f"{org}/invitations", view_func=invite, methods=["POST"])
     bp.add_url_rule(f"{org}/members/<user_id>", view_func=remove_member, methods=["DELETE"])
     bp.add_url_rule(f"{org}/members/<user_id>/role", view_func=change_role, methods=["PUT"])
+    bp.add_url_rule(
+        f"{org}/invitations/<invitation_id>", view_func=withdraw_invitation, methods=["DELETE"]
+    )
     bp.add_url_rule("/invitations/complete", view_func=accept_invitation, methods=["POST"])
+    bp.add_url_rule("/invitations/decline", view_func=decline_invitation, methods=["POST"])

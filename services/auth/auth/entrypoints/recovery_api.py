@@ -6,7 +6,7 @@ from servicekit import openapi
 from auth import schemas
 from auth.domain.errors import NotFound
 from auth.entrypoints.context import loaded, services
-from auth.handlers import recovery
+from auth.handlers import invitations, recovery
 from auth.handlers.links import PATHS
 
 LINK_PURPOSES = tuple(PATHS)
@@ -43,7 +43,10 @@ def check_link(purpose: str):
     """What the page behind a mailed link shows; the link stays usable."""
     if purpose not in LINK_PURPOSES:
         raise NotFound()
-    return jsonify(recovery.check_link(services(), purpose, loaded(_TOKEN)["token"]))
+    token = loaded(_TOKEN)["token"]
+    if purpose == "invite":
+        return jsonify(invitations.describe(services(), token))
+    return jsonify(recovery.check_link(services(), purpose, token))
 
 
 def register(bp: Blueprint) -> None:

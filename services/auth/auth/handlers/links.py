@@ -16,12 +16,9 @@ PATHS = {
 
 
 def issue(svc: Services, conn: Connection, purpose: str, user_id: str) -> str:
-    """A new link for the user; the token itself exists only in the returned link."""
-    ttl = {
-        "reset": svc.settings.reset_ttl,
-        "verify": svc.settings.verify_ttl,
-        "invite": svc.settings.invite_ttl,
-    }[purpose]
+    """A new link for the user; the token itself exists only in the returned link. (An
+    invitation's link belongs to the invitation: handlers/invitations.py.)"""
+    ttl = {"reset": svc.settings.reset_ttl, "verify": svc.settings.verify_ttl}[purpose]
     raw, token_hash = new_secret()
     store.insert_token(conn, token_hash, purpose, user_id, svc.clock(), ttl)
     return svc.link(PATHS[purpose], raw)

@@ -84,6 +84,10 @@ class AuthClient:
         body = {"name": name, "email": email}
         self._call("POST", f"/internal/organisations/{org_id}/invitations", body, session=session)
 
+    def withdraw_invitation(self, session: str, org_id: str, invitation_id: str) -> None:
+        path = f"/internal/organisations/{org_id}/invitations/{invitation_id}"
+        self._call("DELETE", path, session=session)
+
     def remove_member(self, session: str, org_id: str, user_id: str) -> None:
         self._call("DELETE", f"/internal/organisations/{org_id}/members/{user_id}", session=session)
 

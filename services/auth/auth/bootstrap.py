@@ -5,6 +5,7 @@ from datetime import timedelta
 from psycopg_pool import ConnectionPool
 from servicekit.clock import Clock, utc_now
 
+from auth.adapters.directory import Directory
 from auth.adapters.hashing import Argon2Parameters, Hasher
 from auth.adapters.mail import SmtpServer
 from auth.domain.sessions import Lifetime
@@ -40,5 +41,6 @@ def bootstrap(config: dict, pool: ConnectionPool, clock: Clock | None = None) ->
             host=config["SMTP_HOST"], port=int(config["SMTP_PORT"]), sender=config["MAIL_FROM"]
         ),
         settings=settings_from(config),
+        directory=Directory(pool),
         clock=clock or utc_now,
     )

@@ -35,3 +35,8 @@ def check_role_change(new_role: str, role: str, roles: list[str]) -> None:
         raise InvalidInput(fields={"role": "Rollen måste vara administrator eller user."})
     if new_role != role and is_last_admin(role, roles):
         raise Conflict("Organisationen måste ha minst en administratör.")
+
+
+def membership_changed(user_id: str, org_id: str, change: str, role: str | None) -> dict:
+    """The data of a membership.changed event (contracts: servicekit.contracts.auth)."""
+    return {"user_id": str(user_id), "org_id": str(org_id), "change": change, "role": role}

@@ -1,7 +1,7 @@
 """Use cases of the auth service: plain functions over the `Services` they are given.
 
-`Services` names the ports (the database pool the adapters run their SQL on, the password
-hasher, the SMTP server, the clock) and the settings; bootstrap.py wires the real adapters,
+`Services` names the ports (the database pool the adapters run their SQL on, the members'
+directory, the password hasher, the SMTP server, the clock) and the settings; bootstrap.py wires the real adapters,
 unit tests hand-written fakes.
 """
 
@@ -34,6 +34,7 @@ class Services:
     hasher: Any  # adapters.hashing.Hasher: hash(), verify(), needs_rehash()
     smtp: Any  # adapters.mail.SmtpServer
     settings: Settings
+    directory: Any = None  # adapters.directory.Directory: an organisation's members, locked
     clock: Clock = field(default=utc_now)
 
     def link(self, path: str, token: str | None = None) -> str:

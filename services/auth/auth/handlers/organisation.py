@@ -38,46 +38,36 @@ def apps(svc: Services, actor: dict, org_id: str) -> list[dict]:
         return repository.org_apps(conn, org_id)
 
 
-def _target(conn, org_id: str, user_id: str) -> tuple[str, list[str]]:
-    """The member's role and every member's role, locked: one change per organisation at a
-    time, so two administrators cannot remove each other at once."""
-    locked = repository.lock_members(conn, org_id)
-    target = next((m for m in locked if str(m["user_id"]) == str(user_id)), None)
-    if target is None:
+def _role_of(locked, user_id: str) -> str:
+    role = locked.roles.get(str(user_id))
+    if role is None:
         raise NotFound("Medlemmen finns inte i organisationen.")
-    return target["role"], [m["role"] for m in locked]
+    return role
 
 
 def remove_member(svc: Services, actor: dict, org_id: str, user_id: str) -> None:
     """Remove the member's account: their sessions and links end with it."""
     members.check_admin_of(actor, org_id)
-    with transaction(svc.pool) as conn:
-        role, roles = _target(conn, org_id, user_id)
-        members.check_removal(actor, user_id, role, roles)
-        store.delete_sessions_of(conn, user_id)
-        repository.delete_user(conn, user_id)
-        publish(
-            conn,
-            "membership.changed",
-            str(org_id),
-            {"user_id": user_id, "org_id": org_id, "change": "removed", "role": None},
+    with svc.directory.members_of(org_id) as locked:
+        role = _role_of(locked, user_id)
+        members.check_removal(actor, user_id, role, list(locked.roles.values()))
+        locked.remove(user_id)
+        locked.publish(
+            "membership.changed", members.membership_changed(user_id, org_id, "removed", None)
         )
     log.info("member removed", extra={"org_id": org_id, "user_id": str(user_id)})
 
 
 def change_role(svc: Services, actor: dict, org_id: str, user_id: str, role: str) -> None:
     members.check_admin_of(actor, org_id)
-    with transaction(svc.pool) as conn:
-        current, roles = _target(conn, org_id, user_id)
-        members.check_role_change(role, current, roles)
+    with svc.directory.members_of(org_id) as locked:
+        current = _role_of(locked, user_id)
+        members.check_role_change(role, current, list(locked.roles.values()))
         if current == role:
             return
-        repository.set_role(conn, org_id, user_id, role)
-        publish(
-            conn,
-            "membership.changed",
-            str(org_id),
-            {"user_id": user_id, "org_id": org_id, "change": "role_changed", "role": role},
+        locked.set_role(user_id, role)
+        locked.publish(
+            "membership.changed", members.membership_changed(user_id, org_id, "role_changed", role)
         )
     log.info("role changed", extra={"org_id": org_id, "user_id": str(user_id), "role": role})
 

@@ -17,15 +17,18 @@ CREATE TABLE invitations (
 );
 CREATE INDEX invitations_open ON invitations (org_id, lower(email)) WHERE outcome IS NULL;
 
--- The invitations of before: a user row without a password, never verified, with an open
--- invitation link. Each becomes an invitation with the same link; the placeholder user goes.
+-- The invitations of before: a user row without a password, never verified. Each becomes an
+-- invitation with its latest link (an open one keeps working), and the placeholder user goes, so
+-- no old invitation is listed as a member. One without any link gets a hash no token matches.
 INSERT INTO invitations (id, org_id, email, name, token_hash, created_at, expires_at)
-SELECT DISTINCT ON (u.id) u.id, m.org_id, u.email, u.name, t.token_hash, t.created_at, t.expires_at
+SELECT DISTINCT ON (u.id) u.id, m.org_id, u.email, u.name,
+       COALESCE(t.token_hash, decode(md5(random()::text || u.id::text), 'hex')),
+       COALESCE(t.created_at, u.created_at), COALESCE(t.expires_at, u.created_at)
 FROM users u
 JOIN memberships m ON m.user_id = u.id
-JOIN one_time_tokens t ON t.user_id = u.id AND t.purpose = 'invite' AND t.used_at IS NULL
+LEFT JOIN one_time_tokens t ON t.user_id = u.id AND t.purpose = 'invite' AND t.used_at IS NULL
 WHERE u.password_hash IS NULL AND u.email_verified_at IS NULL
-ORDER BY u.id, t.created_at DESC;
+ORDER BY u.id, t.created_at DESC NULLS LAST;
 
 DELETE FROM users u
 WHERE u.password_hash IS NULL AND u.email_verified_at IS NULL

@@ -115,6 +115,11 @@ def remove_throttle_event(conn: Connection, event_id: int) -> None:
     conn.execute("DELETE FROM throttle_events WHERE id = %s", (event_id,))
 
 
+def forget_throttle(conn: Connection, key: str, until: datetime) -> None:
+    """The key's events up to `until` no longer count."""
+    conn.execute("DELETE FROM throttle_events WHERE key = %s AND at <= %s", (key, until))
+
+
 def clear_throttle(conn: Connection, key: str) -> None:
     conn.execute("DELETE FROM throttle_events WHERE key = %s", (key,))
 

@@ -10,7 +10,7 @@ from auth.entrypoints.api import MIGRATIONS, create_app
 from auth.entrypoints.internal_api import SESSION_HEADER
 from auth.handlers import seed
 from servicekit.http import INTERNAL_KEY_HEADER
-from servicekit.testing import CALLER_KEYS
+from servicekit.testing import CALLER_KEYS, serving
 
 INTERNAL_KEY = CALLER_KEYS["GATEWAY_INTERNAL_KEY"]
 # Cheap argon2 for tests that are not about hashing; the production defaults are tested apart.
@@ -83,9 +83,8 @@ def auth_env(make_database, smtp_sink):
 
 @pytest.fixture
 def app(auth_env, clock):
-    app = create_app(auth_config.load(auth_env), clock=clock)
-    yield app
-    app.extensions["db_pool"].close()
+    with serving(create_app(auth_config.load(auth_env), clock=clock)) as app:
+        yield app
 
 
 @pytest.fixture

@@ -5,6 +5,12 @@ import pytest
 from .conftest import DEMO_ORG, OTHER, rows, token_of
 
 
+def _removal(api, user_id: str, session: str) -> int:
+    """The status of an administrator's removal of the member."""
+    path = f"/internal/organisations/{DEMO_ORG}/members/{user_id}"
+    return api.call("DELETE", path, session=session).status_code
+
+
 def _user_id(app, email: str) -> str:
     return str(rows(app, "SELECT id FROM users WHERE email = %s", email)[0]["id"])
 
@@ -136,12 +142,7 @@ def test_the_last_administrator_cannot_be_removed(demo, api, app):
         session=admin,
     )
     olle_session = api.session_of("olle@jlmdata.se")
-    assert (
-        api.call(
-            "DELETE", f"/internal/organisations/{DEMO_ORG}/members/{kaisa}", session=olle_session
-        ).status_code
-        == 204
-    )
+    assert _removal(api, kaisa, olle_session) == 204
     api.call(
         "PUT",
         f"/internal/organisations/{DEMO_ORG}/members/{olle}/role",
@@ -152,23 +153,13 @@ def test_the_last_administrator_cannot_be_removed(demo, api, app):
         rows(app, "SELECT role FROM memberships WHERE user_id = %s", olle)[0]["role"]
         == "administrator"
     )
-    assert (
-        api.call(
-            "DELETE", f"/internal/organisations/{DEMO_ORG}/members/{olle}", session=olle_session
-        ).status_code
-        == 409
-    )
+    assert _removal(api, olle, olle_session) == 409
 
 
 def test_removing_a_member_ends_their_sessions(demo, api, app):
     olle_session = api.session_of("olle@jlmdata.se")
     olle = _user_id(app, "olle@jlmdata.se")
-    assert (
-        api.call(
-            "DELETE", f"/internal/organisations/{DEMO_ORG}/members/{olle}", session=api.session_of()
-        ).status_code
-        == 204
-    )
+    assert _removal(api, olle, api.session_of()) == 204
     assert (
         api.post("/internal/sessions/resolve", {"session_token": olle_session}).status_code == 401
     )
@@ -177,15 +168,9 @@ def test_removing_a_member_ends_their_sessions(demo, api, app):
 
 def test_unknown_member_ids_are_not_found_and_malformed_ones_are_refused(demo, api):
     admin = api.session_of()
-    path = f"/internal/organisations/{DEMO_ORG}/members"
-    malformed = api.call("DELETE", f"{path}/not-a-uuid", session=admin)
+    malformed = api.call("DELETE", f"/internal/organisations/{DEMO_ORG}/members/x", session=admin)
     assert malformed.status_code == 422 and "user_id" in malformed.get_json()["error"]["fields"]
-    assert (
-        api.call(
-            "DELETE", f"{path}/00000000-0000-4000-8000-000000000001", session=admin
-        ).status_code
-        == 404
-    )
+    assert _removal(api, "00000000-0000-4000-8000-000000000001", admin) == 404
 
 
 # A user of one organisation reaching the other's internal APIs: one test per API.
@@ -217,12 +202,7 @@ def test_other_org_admin_cannot_invite_into_the_organisation(demo, api, other, a
 
 def test_other_org_admin_cannot_remove_a_member(demo, api, other, app):
     olle = _user_id(app, "olle@jlmdata.se")
-    assert (
-        api.call(
-            "DELETE", f"/internal/organisations/{DEMO_ORG}/members/{olle}", session=other[1]
-        ).status_code
-        == 403
-    )
+    assert _removal(api, olle, other[1]) == 403
     assert api.login("olle@jlmdata.se").status_code == 200
 
 

@@ -8,6 +8,7 @@ from servicekit.clock import Clock, utc_now
 from auth.adapters.directory import Directory
 from auth.adapters.hashing import Argon2Parameters, Hasher
 from auth.adapters.mail import SmtpServer
+from auth.adapters.store import SessionBook
 from auth.domain.sessions import Lifetime
 from auth.handlers import Services, Settings
 
@@ -42,5 +43,6 @@ def bootstrap(config: dict, pool: ConnectionPool, clock: Clock | None = None) ->
         ),
         settings=settings_from(config),
         directory=Directory(pool),
+        sessions=SessionBook(pool),
         clock=clock or utc_now,
     )

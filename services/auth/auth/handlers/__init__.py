@@ -1,7 +1,7 @@
 """Use cases of the auth service: plain functions over the `Services` they are given.
 
 `Services` names the ports (the database pool the adapters run their SQL on, the members'
-directory, the password hasher, the SMTP server, the clock) and the settings; bootstrap.py wires the real adapters,
+directory, the sessions, the password hasher, the SMTP server, the clock) and the settings; bootstrap.py wires the real adapters,
 unit tests hand-written fakes.
 """
 
@@ -35,6 +35,7 @@ class Services:
     smtp: Any  # adapters.mail.SmtpServer
     settings: Settings
     directory: Any = None  # adapters.directory.Directory: an organisation's members, locked
+    sessions: Any = None  # adapters.store.SessionBook: the sessions as a page's look-up reads them
     clock: Clock = field(default=utc_now)
 
     def link(self, path: str, token: str | None = None) -> str:

@@ -2,7 +2,7 @@
 
 import logging
 
-from servicekit.db import autocommit, transaction
+from servicekit.db import transaction
 from servicekit.security import ANONYMOUS, security_event
 
 from auth.adapters import repository, store
@@ -78,17 +78,17 @@ def resolve_session(svc: Services, token: str | None, *, with_apps: bool = False
     if not token or len(token) > MAX_SESSION_TOKEN:
         raise SessionInvalid()
     id_hash, now = digest(token), svc.clock()
-    with autocommit(svc.pool) as conn:
-        row = store.find_session(conn, id_hash, with_apps=with_apps)
+    with svc.sessions.reading() as rows:
+        row = rows.find(id_hash, with_apps=with_apps)
         if row is None:
             raise SessionInvalid()
         if row["disabled_at"] is not None or svc.settings.lifetime.expired(
             row["created_at"], row["last_seen_at"], now
         ):
-            store.delete_session(conn, id_hash)
+            rows.delete(id_hash)
             raise SessionInvalid()
         if svc.settings.lifetime.due_for_touch(row["last_seen_at"], now):
-            store.touch_session(conn, id_hash, now)
+            rows.touch(id_hash, now)
     me = {
         "user_id": str(row["user_id"]),
         "name": row["name"],

@@ -44,6 +44,29 @@ class FakeLockedMembers:
         self.events.append((event_type, data))
 
 
+class FakeSessions:
+    """Sessions by id hash, as the page look-up reads them; counts its writes."""
+
+    def __init__(self):
+        self.rows: dict[bytes, dict] = {}
+        self.touches = 0
+
+    @contextmanager
+    def reading(self):
+        yield self
+
+    def find(self, id_hash: bytes, *, with_apps: bool = False) -> dict | None:
+        row = self.rows.get(id_hash)
+        return dict(row, apps=[]) if row and with_apps else row and dict(row)
+
+    def touch(self, id_hash: bytes, now: datetime) -> None:
+        self.rows[id_hash]["last_seen_at"] = now
+        self.touches += 1
+
+    def delete(self, id_hash: bytes) -> None:
+        self.rows.pop(id_hash, None)
+
+
 class FakeClock:
     def __init__(self):
         self.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -70,5 +93,11 @@ def fake_svc():
     )
     directory = FakeDirectory({DEMO_ORG: {"kaisa": "administrator", "olle": "user"}})
     return Services(
-        pool=None, hasher=None, smtp=None, settings=settings, directory=directory, clock=FakeClock()
+        pool=None,
+        hasher=None,
+        smtp=None,
+        settings=settings,
+        directory=directory,
+        sessions=FakeSessions(),
+        clock=FakeClock(),
     )

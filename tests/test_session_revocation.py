@@ -119,7 +119,7 @@ def test_a_removed_member_is_refused_in_every_gateway_process(gateways):
     admin = session_of(log_in(gateways, "900232"))
     assert_signed_in_everywhere(gateways, session)
     removed = as_member(
-        gateways, admin, "DELETE", f"/internal/orgs/{DEMO_ORG_ID}/members/{user_id}"
+        gateways, admin, "DELETE", f"/internal/organisations/{DEMO_ORG_ID}/members/{user_id}"
     )
     assert removed.status_code == 204, removed.text
     assert_refused_everywhere(gateways, session)
@@ -130,7 +130,7 @@ def test_a_lost_administrator_role_shows_the_lesser_view_in_every_gateway_proces
     session = session_of(log_in(gateways, "rolf@jlmdata.se"))
     admin = session_of(log_in(gateways, "900232"))
     assert admin_view_everywhere(gateways, session) == {True}
-    path = f"/internal/orgs/{DEMO_ORG_ID}/members/{user_id}/role"
+    path = f"/internal/organisations/{DEMO_ORG_ID}/members/{user_id}/role"
     changed = as_member(gateways, admin, "PUT", path, json={"role": "user"})
     assert changed.status_code == 204, changed.text
     assert admin_view_everywhere(gateways, session) == {False}

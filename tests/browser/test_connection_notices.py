@@ -58,7 +58,7 @@ def reminders_sent_in_eight_days(platform) -> int:
     pool = db.open_pool(config["DATABASE_URL"], max_size=1, name="browser-test")
     try:
         ctx = bootstrap(config, pool)
-        later = ctx.now() + timedelta(days=8)
+        later = ctx.clock() + timedelta(days=8)
         ctx.clock = lambda: later
         return notices.send_due(ctx)
     finally:

@@ -4,6 +4,7 @@ The local services are used when they answer; otherwise, where a Docker engine r
 testcontainers starts throwaway ones. Neither available: the tests error loudly.
 """
 
+import contextlib
 import json
 import os
 import secrets
@@ -290,3 +291,13 @@ def own_rabbitmq():
         yield server.start()
     finally:
         server.remove()
+
+
+@contextlib.contextmanager
+def serving(app):
+    """A service's app for one test (every service's `app` fixture): its database pool is
+    closed when the test is done with it."""
+    try:
+        yield app
+    finally:
+        app.extensions["db_pool"].close()

@@ -1,18 +1,23 @@
-"""Marshmallow schemas of the auth service's internal HTTP API, for its OpenAPI document.
+"""Marshmallow schemas of the auth service's internal HTTP API: each view loads its body with
+the schema that documents it in the OpenAPI document.
 
-The handlers check the input themselves (Swedish messages per field, and a link's token before
-the form), so these describe rather than load: `required` marks what is refused with 422 naming
-the field when missing. The views' test (tests/test_openapi.py) holds them to what the routes
-accept and answer. Unknown fields are ignored; a field that is not a string counts as empty.
+Loading checks the wire: unknown fields are ignored, a field that is not a string counts as
+empty, a missing required field is 422 naming it, a client address must be an IP address and
+an action or role one of its values. What a form's text must be (Swedish messages per field,
+and a link's token before the form) are the domain's rules, which the handlers apply: the
+lengths here document them. The views' test (tests/test_openapi.py) holds the schemas to what
+the routes accept and answer.
 """
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+import ipaddress
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from servicekit.assertions import ACTIONS
 
 from auth.domain import passwords
 from auth.domain.fields import COMPANY_MAX, EMAIL_MAX, IDENTIFIER_MAX, NAME_MAX
+from auth.domain.members import ROLES
 from auth.handlers.links import MAX_TOKEN
-from auth.handlers.organisation import ROLES
 from auth.handlers.sessions import MAX_SESSION_TOKEN
 
 
@@ -21,16 +26,35 @@ class _In(Schema):
         unknown = EXCLUDE
 
 
+class Text(fields.String):
+    """A form's text as the gateway sends it: anything but a string counts as empty, so the
+    domain's rule answers it in Swedish like an empty field."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return value if isinstance(value, str) else ""
+
+
 def _text(max_length: int, example: str | None = None, *, required: bool = False, **metadata):
     if example is not None:
         metadata["example"] = example
-    length = validate.Length(max=max_length)
-    return fields.String(required=required, validate=length, metadata=metadata)
+    metadata["maxLength"] = max_length
+    if required:
+        return Text(required=True, metadata=metadata)
+    return Text(load_default="", metadata=metadata)
 
 
 def _password(example: str, **metadata):
-    length = validate.Length(min=passwords.MIN_LENGTH, max=passwords.MAX_LENGTH)
-    return fields.String(required=True, validate=length, metadata={"example": example, **metadata})
+    limits = {"minLength": passwords.MIN_LENGTH, "maxLength": passwords.MAX_LENGTH}
+    return Text(required=True, metadata={"example": example, **limits, **metadata})
+
+
+def _ip_address(value: str) -> None:
+    """The client address keys the throttles: an IP address or none at all."""
+    if value:
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            raise ValidationError("Not an IP address.") from None
 
 
 _CLIENT_ADDRESS = {
@@ -43,7 +67,8 @@ _TOKEN = {
 
 
 def _client_address():
-    return _text(45, "198.51.100.7", **_CLIENT_ADDRESS)
+    metadata = {"example": "198.51.100.7", "maxLength": 45, **_CLIENT_ADDRESS}
+    return Text(load_default="", validate=_ip_address, metadata=metadata)
 
 
 class LoginIn(_In):
@@ -131,6 +156,12 @@ class LinkOut(Schema):
     name = fields.String()
     email = fields.String()
     org_name = fields.String(allow_none=True)
+    has_account = fields.Boolean(
+        metadata={
+            "description": "An invitation only: the address has an account, which accepts by "
+            "logging in (the password is the account's) rather than by choosing a password."
+        }
+    )
 
 
 class RegistrationIn(_In):
@@ -167,6 +198,20 @@ class OrganisationOut(Schema):
     org_number = fields.String()
     customer_number = fields.String(allow_none=True)
     members = fields.List(fields.Nested(Member))
+    invitations = fields.List(
+        fields.Nested(lambda: PendingInvitation()),
+        metadata={"description": "Pending: not accepted, declined, withdrawn or expired."},
+    )
+
+
+class PendingInvitation(Schema):
+    """The same fields whether or not the address has an account."""
+
+    id = fields.UUID()
+    name = fields.String()
+    email = fields.String()
+    invited_at = fields.DateTime()
+    expires_at = fields.DateTime()
 
 
 class App(Schema):
@@ -193,10 +238,28 @@ class InvitationIn(_In):
 
 
 class Invited(Schema):
-    """The same answer whether or not the address already has an account (its owner is told
-    by mail instead), so an invitation does not reveal who is a customer."""
+    """The same answer whether or not the address already has an account (only the mail to it
+    differs), so an invitation does not reveal who is a customer."""
 
     status = fields.String(metadata={"enum": ["invited"]})
+
+
+class AcceptInvitationIn(_In):
+    """Accept: a new address chooses its password, one with an account gives the account's."""
+
+    token = _text(MAX_TOKEN, **_TOKEN)
+    password = _text(
+        passwords.MAX_LENGTH,
+        "ett nytt långt lösenord",
+        required=True,
+        description="A wrong password of an existing account is 422 naming this field, counted "
+        "under the log-in limits.",
+    )
+    client_address = _client_address()
+
+
+class InvitationPath(Schema):
+    invitation_id = fields.UUID(required=True)
 
 
 class AssertionIn(_In):
@@ -218,3 +281,10 @@ class RoleIn(_In):
     role = fields.String(
         required=True, validate=validate.OneOf(ROLES), metadata={"example": "user"}
     )
+
+
+class MemberPath(Schema):
+    """A member's id in a route: a malformed one is 422 naming `user_id`, as servicekit's
+    valid_org_id answers for the organisation."""
+
+    user_id = fields.UUID(required=True)

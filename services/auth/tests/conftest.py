@@ -1,6 +1,7 @@
 """A fresh auth app on a throwaway database per test, a clock the test moves, a real SMTP sink."""
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from auth import config as auth_config
@@ -9,7 +10,7 @@ from auth.entrypoints.api import MIGRATIONS, create_app
 from auth.entrypoints.internal_api import SESSION_HEADER
 from auth.handlers import seed
 from servicekit.http import INTERNAL_KEY_HEADER
-from servicekit.testing import CALLER_KEYS
+from servicekit.testing import CALLER_KEYS, serving
 
 INTERNAL_KEY = CALLER_KEYS["GATEWAY_INTERNAL_KEY"]
 # Cheap argon2 for tests that are not about hashing; the production defaults are tested apart.
@@ -82,9 +83,8 @@ def auth_env(make_database, smtp_sink):
 
 @pytest.fixture
 def app(auth_env, clock):
-    app = create_app(auth_config.load(auth_env), clock=clock)
-    yield app
-    app.extensions["db_pool"].close()
+    with serving(create_app(auth_config.load(auth_env), clock=clock)) as app:
+        yield app
 
 
 @pytest.fixture
@@ -102,3 +102,30 @@ def demo(app):
 def rows(app, sql: str, *params) -> list[dict]:
     with app.extensions["db_pool"].connection() as conn:
         return conn.execute(sql, params).fetchall()
+
+
+OTHER = {
+    "company_name": "Annat AB",
+    "org_number": "556016-0680",
+    "name": "Anna Annan",
+    "email": "anna@annat.se",
+    "password": "anna's long passphrase",
+}
+
+
+def token_of(link: str) -> str:
+    return parse_qs(urlparse(link).query)["t"][0]
+
+
+@pytest.fixture
+def other(demo, api, smtp_sink):
+    """A second organisation with its administrator logged in: (org id, session)."""
+    assert api.post("/internal/registrations", OTHER).status_code == 202
+    api.deliver_mail()
+    api.post(
+        "/internal/verifications",
+        {"token": token_of(smtp_sink.links(smtp_sink.wait_for(OTHER["email"]))[0])},
+    )
+    session = api.session_of(OTHER["email"], OTHER["password"])
+    me = api.post("/internal/sessions/resolve", {"session_token": session}).get_json()
+    return me["org_id"], session

@@ -28,7 +28,7 @@ def ctx(demo):
             email="stina@jlmdata.se",
             name="Stina Ek",
             password_hash=demo.hasher.hash(PASSWORD),
-            verified_at=demo.now(),
+            verified_at=demo.clock(),
         )
         repository.add_member(conn, DEMO_ORG, user_id, "administrator")
     return demo
@@ -103,7 +103,7 @@ def test_the_portal_tile_says_when_resultat_finans_needs_action(
     session = api.session_of()
 
     def attention() -> bool:
-        answer = api.call("GET", f"/internal/orgs/{DEMO_ORG}/apps", session=session)
+        answer = api.call("GET", f"/internal/organisations/{DEMO_ORG}/apps", session=session)
         return {a["key"]: a["attention"] for a in answer.get_json()["apps"]}["resultat-finans"]
 
     assert attention() is False

@@ -81,7 +81,7 @@ def test_a_body_over_the_limit_is_413_in_the_error_shape(api, demo):
 def test_a_nul_in_the_query_string_is_refused_before_the_route(api, demo):
     session = api.session_of()
     response = api.client.get(
-        "/internal/orgs/00000000-0000-4000-8000-000000000001?x=%00",
+        "/internal/organisations/00000000-0000-4000-8000-000000000001?x=%00",
         headers={"X-Internal-Key": "test-internal-key", "X-Session-Token": session},
     )
     assert_refused(response, "x")

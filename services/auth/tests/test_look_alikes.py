@@ -43,7 +43,7 @@ def test_an_organisation_number_in_look_alike_digits_is_refused(demo, api, app, 
 def test_an_invitation_to_an_address_with_hidden_characters_is_refused(demo, api, app, hidden):
     before = rows(app, "SELECT count(*) AS n FROM users")
     response = api.post(
-        f"/internal/orgs/{DEMO_ORG}/invitations",
+        f"/internal/organisations/{DEMO_ORG}/invitations",
         {"name": "Ida", "email": f"ida{hidden}@jlmdata.se"},
         session=api.session_of(),
     )
@@ -64,7 +64,7 @@ def test_a_registration_with_hidden_characters_in_the_address_is_refused(api, ap
 
 def test_nordic_letters_in_an_address_are_still_welcome(demo, api):
     response = api.post(
-        f"/internal/orgs/{DEMO_ORG}/invitations",
+        f"/internal/organisations/{DEMO_ORG}/invitations",
         {"name": "Åsa", "email": "åsa.öberg@jlmdata.se"},
         session=api.session_of(),
     )

@@ -1,8 +1,10 @@
 """The auth service's OpenAPI document: served, valid, complete, and what the routes accept."""
 
-from urllib.parse import parse_qs, urlparse
+from datetime import timedelta
 
 import pytest
+from auth.adapters import invitations
+from auth.adapters.secrets import new_secret
 from auth.entrypoints.internal_api import SESSION_HEADER
 from auth.handlers import links
 from servicekit.db import transaction
@@ -15,7 +17,7 @@ from servicekit.openapi_checks import (
     validation_problems,
 )
 
-from .conftest import DEMO_ORG, INTERNAL_KEY, rows
+from .conftest import DEMO_ORG, INTERNAL_KEY, rows, token_of
 
 OLLE = "olle@jlmdata.se"  # the demo's plain user
 
@@ -33,9 +35,35 @@ def _user_id(app, email: str) -> str:
 
 def _fresh_link_token(app, purpose: str, email: str) -> str:
     ctx = app.extensions["auth"]
+    if purpose == "invite":
+        return _fresh_invitation_token(ctx)
     with transaction(ctx.pool) as conn:
         link = links.issue(ctx, conn, purpose, _user_id(app, email))
-    return parse_qs(urlparse(link).query)["t"][0]
+    return token_of(link)
+
+
+def _pending_invitation_id(app) -> str:
+    _fresh_invitation_token(app.extensions["auth"])
+    latest = rows(app, "SELECT id FROM invitations ORDER BY created_at DESC, id LIMIT 1")
+    return str(latest[0]["id"])
+
+
+def _fresh_invitation_token(ctx) -> str:
+    """A pending invitation of a new address to the demo organisation."""
+    raw, token_hash = new_secret()
+    now = ctx.clock()
+    with transaction(ctx.pool) as conn:
+        invitations.insert(
+            conn,
+            org_id=DEMO_ORG,
+            email=f"ny-{raw[:8]}@jlmdata.se",
+            name="Ny Kollega",
+            invited_by=None,
+            token_hash=token_hash,
+            now=now,
+            expires_at=now + timedelta(days=1),
+        )
+    return raw
 
 
 def test_the_document_is_served_without_the_internal_key_and_is_valid_openapi(document):
@@ -54,7 +82,9 @@ def test_organisation_and_account_operations_take_the_session_header(document):
             takes_session = {"$ref": "#/components/parameters/SessionToken"} in operation[
                 "parameters"
             ]
-            assert takes_session == path.startswith(("/internal/orgs/", "/internal/account/"))
+            assert takes_session == path.startswith(
+                ("/internal/organisations/", "/internal/account/")
+            )
     header = document["components"]["parameters"]["SessionToken"]
     assert (header["in"], header["name"]) == ("header", SESSION_HEADER)
 
@@ -70,9 +100,13 @@ def test_each_documented_example_is_accepted_and_each_required_field_is_asked_fo
             call.body["session_token"] = api.session_of()
         elif path == "/internal/account/password":
             call.headers[SESSION_HEADER] = api.session_of(OLLE)
-        elif path.startswith("/internal/orgs/"):
+        elif path.startswith("/internal/organisations/"):
             call.headers[SESSION_HEADER] = api.session_of()
-            call.path = {"org_id": DEMO_ORG, "user_id": _user_id(app, OLLE)}
+            call.path = {
+                "org_id": DEMO_ORG,
+                "user_id": _user_id(app, OLLE),
+                "invitation_id": _pending_invitation_id(app),
+            }
         elif path == "/internal/links/{purpose}/check":
             call.path = {"purpose": "reset"}
             call.body["token"] = _fresh_link_token(app, "reset", OLLE)
@@ -81,6 +115,7 @@ def test_each_documented_example_is_accepted_and_each_required_field_is_asked_fo
                 "/internal/password-resets/complete": "reset",
                 "/internal/verifications": "verify",
                 "/internal/invitations/complete": "invite",
+                "/internal/invitations/decline": "invite",
             }.get(path)
             if purpose:
                 call.body["token"] = _fresh_link_token(app, purpose, OLLE)
@@ -92,24 +127,34 @@ def test_each_documented_example_is_accepted_and_each_required_field_is_asked_fo
 def test_answers_of_operations_without_a_body_fit_the_document(app, api, document):
     olle = _user_id(app, OLLE)
     calls = [
-        ("get", "/internal/orgs/{org_id}", f"/internal/orgs/{DEMO_ORG}", api.session_of()),
-        ("get", "/internal/orgs/{org_id}/apps", f"/internal/orgs/{DEMO_ORG}/apps", "ended"),
         (
             "get",
-            "/internal/orgs/{org_id}/apps",
-            f"/internal/orgs/{DEMO_ORG}/apps",
+            "/internal/organisations/{org_id}",
+            f"/internal/organisations/{DEMO_ORG}",
+            api.session_of(),
+        ),
+        (
+            "get",
+            "/internal/organisations/{org_id}/apps",
+            f"/internal/organisations/{DEMO_ORG}/apps",
+            "ended",
+        ),
+        (
+            "get",
+            "/internal/organisations/{org_id}/apps",
+            f"/internal/organisations/{DEMO_ORG}/apps",
             api.session_of(),
         ),
         (
             "delete",
-            "/internal/orgs/{org_id}/members/{user_id}",
-            f"/internal/orgs/{DEMO_ORG}/members/{olle}",
+            "/internal/organisations/{org_id}/members/{user_id}",
+            f"/internal/organisations/{DEMO_ORG}/members/{olle}",
             api.session_of(OLLE),
         ),
         (
             "delete",
-            "/internal/orgs/{org_id}/members/{user_id}",
-            f"/internal/orgs/{DEMO_ORG}/members/{olle}",
+            "/internal/organisations/{org_id}/members/{user_id}",
+            f"/internal/organisations/{DEMO_ORG}/members/{olle}",
             api.session_of(),
         ),
     ]

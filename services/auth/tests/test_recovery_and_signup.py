@@ -1,10 +1,8 @@
 """Glömt lösenord and Ny kund through the internal API, with mail to a real SMTP sink."""
 
-from urllib.parse import parse_qs, urlparse
-
 import pytest
 
-from .conftest import PASSWORD, rows
+from .conftest import PASSWORD, rows, token_of
 
 NEW_PASSWORD = "a brand new passphrase"
 COMPANY = {
@@ -15,10 +13,6 @@ COMPANY = {
     "password": "nina's long passphrase",
     "client_address": "198.51.100.20",
 }
-
-
-def _token(link: str) -> str:
-    return parse_qs(urlparse(link).query)["t"][0]
 
 
 def _reset_link(api, smtp_sink, identifier="900232", count=1) -> str:
@@ -43,17 +37,17 @@ def test_reset_link_is_built_from_public_base_url_and_token_stored_hashed(
     link = _reset_link(api, smtp_sink)
     assert link.startswith("https://apps.example.se/aterstall-losenord?t=")
     stored = rows(app, "SELECT token_hash, expires_at - created_at AS ttl FROM one_time_tokens")
-    assert _token(link).encode() not in bytes(stored[0]["token_hash"])
+    assert token_of(link).encode() not in bytes(stored[0]["token_hash"])
     assert stored[0]["ttl"].total_seconds() == 30 * 60
 
 
 def test_reset_sets_the_password_ends_all_sessions_and_does_not_log_in(demo, api, smtp_sink):
     session = api.session_of()
     link = _reset_link(api, smtp_sink)
-    check = api.post("/internal/links/reset/check", {"token": _token(link)})
+    check = api.post("/internal/links/reset/check", {"token": token_of(link)})
     assert check.status_code == 200 and check.get_json()["name"] == "Kaisa Jönsson"
     done = api.post(
-        "/internal/password-resets/complete", {"token": _token(link), "password": NEW_PASSWORD}
+        "/internal/password-resets/complete", {"token": token_of(link), "password": NEW_PASSWORD}
     )
     assert done.status_code == 204 and done.data == b""
     assert api.post("/internal/sessions/resolve", {"session_token": session}).status_code == 401
@@ -64,7 +58,7 @@ def test_reset_sets_the_password_ends_all_sessions_and_does_not_log_in(demo, api
 
 
 def test_reset_link_works_only_once(demo, api, smtp_sink):
-    token = _token(_reset_link(api, smtp_sink))
+    token = token_of(_reset_link(api, smtp_sink))
     body = {"token": token, "password": NEW_PASSWORD}
     assert api.post("/internal/password-resets/complete", body).status_code == 204
     again = api.post(
@@ -75,7 +69,7 @@ def test_reset_link_works_only_once(demo, api, smtp_sink):
 
 
 def test_reset_link_expires_after_thirty_minutes(demo, api, smtp_sink, clock):
-    token = _token(_reset_link(api, smtp_sink))
+    token = token_of(_reset_link(api, smtp_sink))
     clock.advance(minutes=30)
     response = api.post(
         "/internal/password-resets/complete", {"token": token, "password": NEW_PASSWORD}
@@ -85,8 +79,8 @@ def test_reset_link_expires_after_thirty_minutes(demo, api, smtp_sink, clock):
 
 
 def test_a_newer_reset_link_does_not_revive_after_an_older_one_is_used(demo, api, smtp_sink):
-    first = _token(_reset_link(api, smtp_sink))
-    second = _token(_reset_link(api, smtp_sink, count=2))
+    first = token_of(_reset_link(api, smtp_sink))
+    second = token_of(_reset_link(api, smtp_sink, count=2))
     body = {"token": second, "password": NEW_PASSWORD}
     assert api.post("/internal/password-resets/complete", body).status_code == 204
     assert (
@@ -96,7 +90,7 @@ def test_a_newer_reset_link_does_not_revive_after_an_older_one_is_used(demo, api
 
 @pytest.mark.parametrize("password", ["", "too short", "password1234", "p" * 257])
 def test_reset_refuses_a_weak_password_and_keeps_the_link_usable(demo, api, smtp_sink, password):
-    token = _token(_reset_link(api, smtp_sink))
+    token = token_of(_reset_link(api, smtp_sink))
     bad = api.post("/internal/password-resets/complete", {"token": token, "password": password})
     assert bad.status_code == 422 and "password" in bad.get_json()["error"]["fields"]
     good = api.post(
@@ -128,14 +122,14 @@ def test_new_customer_registers_verifies_and_logs_in(app, api, smtp_sink):
     api.deliver_mail()
     link = smtp_sink.links(smtp_sink.wait_for(COMPANY["email"]))[0]
     assert link.startswith("https://apps.example.se/bekrafta-epost?t=")
-    verified = api.post("/internal/verifications", {"token": _token(link)})
+    verified = api.post("/internal/verifications", {"token": token_of(link)})
     assert verified.status_code == 200
     session = api.session_of(COMPANY["email"], COMPANY["password"])
     me = api.post("/internal/sessions/resolve", {"session_token": session}).get_json()
     assert (me["org_name"], me["role"]) == ("Ny Kund AB", "administrator")
     org = rows(app, "SELECT org_number, customer_number FROM organisations")[0]
     assert org["org_number"] == "556677-8899" and org["customer_number"].isdigit()
-    assert api.post("/internal/verifications", {"token": _token(link)}).status_code == 410
+    assert api.post("/internal/verifications", {"token": token_of(link)}).status_code == 410
     types = [r["type"] for r in rows(app, "SELECT type FROM outbox ORDER BY seq")]
     assert types == ["org.created", "user.registered", "membership.changed", "user.verified"]
 

@@ -1,5 +1,6 @@
 """The portal's pages: what each shows, what each lets whom do, and the organisation boundary."""
 
+import re
 from urllib.parse import urlparse
 
 import pytest
@@ -257,3 +258,23 @@ def test_unknown_pages_and_malformed_ids_are_404(kaisa):
     assert (
         kaisa.post("/organisation/medlemmar/not-a-uuid/ta-bort", csrf_from="/").status_code == 404
     )
+
+
+def test_the_organisation_page_shows_every_invitation_alike_and_withdraws_it(kaisa, anna):
+    """Whether an invited address has an account elsewhere (Anna's) shows nowhere on the page."""
+    for name, email in (("Anna", OTHER["email"]), ("Ny", "ny@jlmdata.se")):
+        form = {"name": name, "email": email}
+        answer = kaisa.post("/organisation/inbjudan", form, csrf_from="/organisation")
+        assert answer.status_code == 302
+    html = kaisa.get("/organisation").get_data(as_text=True)
+    invited = [row for row in re.findall(r"<tr>.*?</tr>", html, re.S) if "Inbjuden" in row]
+    assert len(invited) == 2
+
+    def _without_the_person(row: str) -> str:
+        return re.sub(rf"{OTHER['email']}|ny@jlmdata\.se|Anna|Ny|[0-9a-f-]{{36}}", "X", row)
+
+    assert _without_the_person(invited[0]) == _without_the_person(invited[1])
+    for row in invited:
+        action = re.search(r'action="([^"]+/dra-tillbaka)"', row).group(1)
+        assert kaisa.post(action, {}, csrf_from="/organisation").status_code == 302
+    assert "Inbjuden" not in kaisa.get("/organisation").get_data(as_text=True)

@@ -3,11 +3,11 @@
 | type | when | data |
 |---|---|---|
 | `org.created` v1 | a customer company is registered (or seeded) | org_id, name, organisation_number, customer_number, apps |
-| `user.registered` v1 | an account is created (sign-up, invitation, seed) | user_id, org_id, name, role, via |
+| `user.registered` v1 | an account is created (sign-up, an invitation accepted by a new address, seed) | user_id, org_id, name, role, via |
 | `user.verified` v1 | the user proved their e-mail address (link, reset or invitation) | user_id, org_id |
 | `user.password_changed` v1 | a password is set (reset, invitation) or the user changed it under Konto (changed) | user_id, org_id, reason |
 | `user.disabled` v1 | an operator disabled the account; its sessions ended | user_id, org_id |
-| `membership.changed` v1 | a member is added, removed or changes role | user_id, org_id, change, role |
+| `membership.changed` v1 | a member is added, removed or changes role; an account that accepts an invitation to another organisation is removed from its own and added there | user_id, org_id, change, role |
 """
 
 from marshmallow import fields, validate

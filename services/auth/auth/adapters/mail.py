@@ -1,7 +1,9 @@
 """Outgoing mail: written to the mail outbox in the caller's transaction, handed to SMTP by the
-mail worker, retried with growing pauses while SMTP is down (a mail is never dropped)."""
+mail worker, retried with growing pauses (servicekit.backoff, equal jitter) while SMTP refuses
+it; an SMTP server that is down only delays the mail (a mail is never dropped)."""
 
 import logging
+import random
 import smtplib
 import uuid
 from collections.abc import Callable
@@ -12,11 +14,13 @@ from email.utils import make_msgid
 
 from psycopg import Connection
 from psycopg_pool import ConnectionPool
+from servicekit.backoff import Policy
 from servicekit.outage import SMTP, DependencyUnavailable
 
 log = logging.getLogger(__name__)
 CHANNEL = "auth_mail"
-MAX_PAUSE = timedelta(minutes=15)
+# The pause after SMTP refused a mail: 5 s doubling per refusal, at most a quarter of an hour.
+REFUSED_PAUSE = Policy(base=5.0, cap=15 * 60.0)
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ def deliver_due(
                     # Not this mail's fault: it stays as it was (the transaction rolls back)
                     # and the worker waits for SMTP without counting an attempt against it.
                     raise DependencyUnavailable(SMTP, f"{type(exc).__name__}: {exc}") from exc
-                pause = min(timedelta(seconds=5 * 2 ** row["attempts"]), MAX_PAUSE)
+                pause = timedelta(seconds=REFUSED_PAUSE.delay(row["attempts"] + 1, random))
                 conn.execute(
                     "UPDATE mail_outbox SET attempts = attempts + 1, last_error = %s,"
                     " next_attempt_at = %s WHERE id = %s",

@@ -185,3 +185,8 @@ def enable_apps(conn: Connection, org_id: str, app_keys: list[str]) -> None:
             " ON CONFLICT DO NOTHING",
             (org_id, key),
         )
+
+
+def leave(conn: Connection, user_id: str) -> None:
+    """The user leaves their organisation (one per user): before joining another."""
+    conn.execute("DELETE FROM memberships WHERE user_id = %s", (user_id,))

@@ -1,8 +1,11 @@
 """SQL of sessions, one-time link tokens and throttling events (secrets stored hashed)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from psycopg import Connection
+from servicekit.db import autocommit
 
 from auth.adapters.repository import app_attention
 
@@ -115,9 +118,42 @@ def remove_throttle_event(conn: Connection, event_id: int) -> None:
     conn.execute("DELETE FROM throttle_events WHERE id = %s", (event_id,))
 
 
+def forget_throttle(conn: Connection, key: str, until: datetime) -> None:
+    """The key's events up to `until` no longer count."""
+    conn.execute("DELETE FROM throttle_events WHERE key = %s AND at <= %s", (key, until))
+
+
 def clear_throttle(conn: Connection, key: str) -> None:
     conn.execute("DELETE FROM throttle_events WHERE key = %s", (key,))
 
 
 def prune_throttle(conn: Connection, before: datetime) -> None:
     conn.execute("DELETE FROM throttle_events WHERE at < %s", (before,))
+
+
+class SessionBook:
+    """The sessions as a page's look-up reads them: the port of handlers.sessions.resolve_session
+    (tests/unit/conftest.py has its hand fake). One connection per look-up, each statement
+    standing alone (no transaction): a page view is one query."""
+
+    def __init__(self, pool):
+        self.pool = pool
+
+    @contextmanager
+    def reading(self) -> Iterator["SessionRows"]:
+        with autocommit(self.pool) as conn:
+            yield SessionRows(conn)
+
+
+class SessionRows:
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def find(self, id_hash: bytes, *, with_apps: bool = False) -> dict | None:
+        return find_session(self.conn, id_hash, with_apps=with_apps)
+
+    def touch(self, id_hash: bytes, now: datetime) -> None:
+        touch_session(self.conn, id_hash, now)
+
+    def delete(self, id_hash: bytes) -> None:
+        delete_session(self.conn, id_hash)

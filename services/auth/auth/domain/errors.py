@@ -1,8 +1,8 @@
-"""What can go wrong in the auth service's use cases; the API maps each to one HTTP answer."""
+"""What can go wrong in the auth service's use cases; the API's one table (entrypoints/errors.py)
+maps each to its HTTP answer."""
 
 
 class AuthError(Exception):
-    status = 400
     code = "bad_request"
     message = "The request cannot be handled."
 
@@ -13,7 +13,7 @@ class AuthError(Exception):
 
 
 class InvalidInput(AuthError):
-    status, code, message = 422, "invalid_input", "Kontrollera uppgifterna."
+    code, message = "invalid_input", "Kontrollera uppgifterna."
 
 
 class WrongCurrentPassword(InvalidInput):
@@ -26,17 +26,17 @@ class WrongCurrentPassword(InvalidInput):
 
 
 class InvalidCredentials(AuthError):
-    status, code = 401, "invalid_credentials"
+    code = "invalid_credentials"
     message = "Fel användarnamn eller lösenord."
 
 
 class EmailNotVerified(AuthError):
-    status, code = 403, "email_not_verified"
+    code = "email_not_verified"
     message = "Bekräfta din e-postadress med länken i mejlet vi skickade innan du loggar in."
 
 
 class Throttled(AuthError):
-    status, code = 429, "throttled"
+    code = "throttled"
     message = "För många försök. Vänta en stund och försök igen."
 
     def __init__(self, retry_after: int):
@@ -45,21 +45,21 @@ class Throttled(AuthError):
 
 
 class SessionInvalid(AuthError):
-    status, code, message = 401, "session_invalid", "Du är inte inloggad."
+    code, message = "session_invalid", "Du är inte inloggad."
 
 
 class TokenInvalid(AuthError):
-    status, code = 410, "token_invalid"
+    code = "token_invalid"
     message = "Länken är ogiltig, redan använd eller för gammal."
 
 
 class Forbidden(AuthError):
-    status, code, message = 403, "forbidden", "Du har inte behörighet till detta."
+    code, message = "forbidden", "Du har inte behörighet till detta."
 
 
 class NotFound(AuthError):
-    status, code, message = 404, "not_found", "Hittades inte."
+    code, message = "not_found", "Hittades inte."
 
 
 class Conflict(AuthError):
-    status, code, message = 409, "conflict", "Det går inte att göra så."
+    code, message = "conflict", "Det går inte att göra så."

@@ -39,12 +39,25 @@ def already_registered(name: str, login_link: str, reset_link: str) -> Mail:
     )
 
 
-def invitation(name: str, inviter: str, company: str, link: str, hours: int) -> Mail:
+def invitation(
+    name: str, inviter: str, company: str, link: str, hours: int, *, has_account: bool
+) -> Mail:
+    """To the invited address: a new one chooses a password through the link; one that has an
+    account logs in through it to accept, and the account moves to the company."""
+    if has_account:
+        subject = f"{inviter} vill bjuda in dig till {company} i JIM Appar"
+        how = (
+            "Du har redan ett konto. Vill du gå över till "
+            f"{company}, logga in med ditt lösenord via länken och godkänn inbjudan; annars kan "
+            "du avböja den där eller bortse från mejlet"
+        )
+    else:
+        subject = f"Inbjudan till {company} i JIM Appar"
+        how = "Välj ditt lösenord här för att komma igång"
     return Mail(
-        f"Inbjudan till {company} i JIM Appar",
-        f"Hej {name}!\n\n{inviter} har bjudit in dig till {company} i JIM Appar. Välj ditt "
-        f"lösenord här för att komma igång:\n\n{link}\n\nLänken fungerar en gång och i {hours} "
-        "timmar." + SIGNATURE,
+        subject,
+        f"Hej {name}!\n\n{inviter} har bjudit in dig till {company} i JIM Appar. {how}:\n\n"
+        f"{link}\n\nLänken fungerar en gång och i {hours} timmar." + SIGNATURE,
     )
 
 
@@ -65,17 +78,6 @@ def password_changed_in_account(name: str, reset_link: str) -> Mail:
         "Inställningar > Konto. Du är kvar inloggad där du ändrade det; alla andra inloggningar "
         "har avslutats. Var det du behöver du inte göra något.\n\nVar det inte du? Återställ "
         f"lösenordet direkt här och kontakta er administratör:\n\n{reset_link}" + SIGNATURE,
-    )
-
-
-def invited_but_has_an_account(name: str, inviter: str, company: str, login_link: str) -> Mail:
-    """To the owner of an address that already has an account: the inviter is not told."""
-    return Mail(
-        f"{inviter} vill bjuda in dig till {company} i JIM Appar",
-        f"Hej {name}!\n\n{inviter} på {company} försökte bjuda in dig till JIM Appar, men du har "
-        "redan ett konto, och ett konto hör till en organisation. Vill du gå över till "
-        f"{company}, kontakta {inviter}. Ditt konto är oförändrat; logga in här:\n\n"
-        f"{login_link}" + SIGNATURE,
     )
 
 

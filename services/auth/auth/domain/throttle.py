@@ -1,8 +1,10 @@
 """When the next attempt under a throttling key may be evaluated.
 
 Failed log-ins are counted per account and per client address over a trailing hour. The first
-few are free, then each further attempt waits a doubling delay (capped, so an attacker can
-never keep a real user out for more than a minute at a time), and a hard cap per hour locks the
+few are free, then each further attempt waits a doubling delay (the ceiling of a
+servicekit.backoff policy, without jitter since the person is told the wait; capped, so an
+attacker can never keep a real user out for more than a minute at a time), and a hard cap per
+hour locks the
 key until its oldest counted failure is an hour old. With the account rule an attacker gets at
 most 5 + 6 + 59 = 70 evaluated passwords per account per hour, under ASVS's 100.
 """
@@ -11,32 +13,38 @@ import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from servicekit.backoff import Policy
+
 WINDOW = timedelta(hours=1)
+
+
+# The wait after each attempt beyond the free ones: 1 s, 2 s, 4 s ... up to a minute.
+LOGIN_PENALTY = Policy(base=1.0, cap=60.0)
 
 
 @dataclass(frozen=True)
 class Rule:
     free: int
-    max_delay: timedelta
     hourly_cap: int
+    penalty: Policy | None = None  # None: no wait between attempts, only the hourly cap
 
 
-LOGIN_ACCOUNT = Rule(free=5, max_delay=timedelta(seconds=60), hourly_cap=100)
-LOGIN_ADDRESS = Rule(free=20, max_delay=timedelta(seconds=60), hourly_cap=50)
+LOGIN_ACCOUNT = Rule(free=5, hourly_cap=100, penalty=LOGIN_PENALTY)
+LOGIN_ADDRESS = Rule(free=20, hourly_cap=50, penalty=LOGIN_PENALTY)
 # Mails a person can trigger: a few per account, more per address; refused silently.
-RESET_ACCOUNT = Rule(free=3, max_delay=timedelta(0), hourly_cap=3)
-MAIL_ADDRESS = Rule(free=10, max_delay=timedelta(0), hourly_cap=10)
+RESET_ACCOUNT = Rule(free=3, hourly_cap=3)
+MAIL_ADDRESS = Rule(free=10, hourly_cap=10)
 # Mails one recipient can be sent by others' doing ("already registered", invitations, resets):
 # nobody can turn the platform into a mail cannon against one inbox.
-MAIL_RECIPIENT = Rule(free=5, max_delay=timedelta(0), hourly_cap=5)
+MAIL_RECIPIENT = Rule(free=5, hourly_cap=5)
 # Registrations are counted before the password is hashed (argon2id, 19 MiB each): per
 # client network, per e-mail address, and for the whole platform.
-REGISTER_NETWORK = Rule(free=10, max_delay=timedelta(0), hourly_cap=10)
-REGISTER_EMAIL = Rule(free=3, max_delay=timedelta(0), hourly_cap=3)
-REGISTER_ALL = Rule(free=300, max_delay=timedelta(0), hourly_cap=300)
+REGISTER_NETWORK = Rule(free=10, hourly_cap=10)
+REGISTER_EMAIL = Rule(free=3, hourly_cap=3)
+REGISTER_ALL = Rule(free=300, hourly_cap=300)
 # Invitations an organisation, and one administrator, may send per hour.
-INVITE_ORG = Rule(free=30, max_delay=timedelta(0), hourly_cap=30)
-INVITE_ADMIN = Rule(free=15, max_delay=timedelta(0), hourly_cap=15)
+INVITE_ORG = Rule(free=30, hourly_cap=30)
+INVITE_ADMIN = Rule(free=15, hourly_cap=15)
 
 
 def client_network(address: str) -> str:
@@ -59,10 +67,9 @@ def next_allowed(rule: Rule, events: list[datetime], now: datetime) -> datetime 
     count = len(recent)
     if count >= rule.hourly_cap:
         return recent[count - rule.hourly_cap] + WINDOW
-    if count < rule.free:
+    if count < rule.free or rule.penalty is None:
         return None
-    delay = min(timedelta(seconds=2 ** min(count - rule.free, 20)), rule.max_delay)
-    allowed = recent[-1] + delay
+    allowed = recent[-1] + timedelta(seconds=rule.penalty.ceiling(count - rule.free + 1))
     return allowed if allowed > now else None
 
 

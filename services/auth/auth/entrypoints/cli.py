@@ -25,11 +25,11 @@ def _context():
 @cli.command("seed-demo")
 def seed_demo() -> None:
     """Load the demo organisation and users (idempotent: creates only what is missing)."""
-    ctx = _context()
+    svc = _context()
     try:
-        created = seed.seed_demo(ctx)
+        created = seed.seed_demo(svc)
     finally:
-        ctx.pool.close()
+        svc.pool.close()
     click.echo(
         f"auth: demo data {'created: ' + ', '.join(created) if created else 'already there'}"
     )
@@ -39,11 +39,11 @@ def seed_demo() -> None:
 @click.argument("identifier")
 def disable_user(identifier: str) -> None:
     """Disable an account (user name or e-mail) and end its sessions."""
-    ctx = _context()
+    svc = _context()
     try:
-        ended = organisation.disable_user(ctx, identifier)
+        ended = organisation.disable_user(svc, identifier)
     finally:
-        ctx.pool.close()
+        svc.pool.close()
     click.echo(f"auth: {identifier} disabled, {ended} session(s) ended")
 
 
@@ -51,12 +51,12 @@ def disable_user(identifier: str) -> None:
 def needs_action() -> None:
     """Organisations whose Fortnox connection needs the customer ("Ny Token"): why, since when,
     for how long, and how many mails their administrators got about it."""
-    ctx = _context()
+    svc = _context()
     try:
-        waiting = notices.needing_action(ctx)
-        now = ctx.now()
+        waiting = notices.needing_action(svc)
+        now = svc.clock()
     finally:
-        ctx.pool.close()
+        svc.pool.close()
     if not waiting:
         click.echo("No organisation needs to act on its Fortnox connection.")
         return

@@ -36,19 +36,19 @@ class MailWorker:
             name="auth-mail",
             on_connect=lambda _conn: self.outage.up(POSTGRESQL),
         )
-        self.ctx = bootstrap(config, self.pool)
+        self.svc = bootstrap(config, self.pool)
         self._listener: psycopg.Connection | None = None
 
     def run(self) -> None:
         log.info(
-            "mail worker started", extra={"smtp": f"{self.ctx.smtp.host}:{self.ctx.smtp.port}"}
+            "mail worker started", extra={"smtp": f"{self.svc.smtp.host}:{self.svc.smtp.port}"}
         )
         backoff = Backoff()
         try:
             while not self.stop.is_set():
                 try:
                     self._listen()
-                    deliver_due(self.pool, self.ctx.smtp, self.ctx.clock)
+                    deliver_due(self.pool, self.svc.smtp, self.svc.clock)
                 except (psycopg.OperationalError, PoolTimeout) as exc:
                     self.outage.down(POSTGRESQL, exc)
                     self._close_listener()

@@ -14,8 +14,8 @@ from servicekit import db
 from servicekit.events.consumer import Consumer, run_consumer
 from servicekit.logs import setup_logging
 
-from auth.bootstrap import AuthContext, bootstrap
-from auth.handlers import notices
+from auth.bootstrap import bootstrap
+from auth.handlers import Services, notices
 
 log = logging.getLogger(__name__)
 NAME = "connection-notices"
@@ -29,12 +29,12 @@ def queue_owner(exchange: str) -> str:
     return "auth" if exchange == DEFAULT_EXCHANGE else f"auth@{exchange}"
 
 
-def build_consumer(ctx: AuthContext, amqp_url: str, exchange: str, **options) -> Consumer:
-    handlers = notices.consumer_handlers(ctx)
+def build_consumer(svc: Services, amqp_url: str, exchange: str, **options) -> Consumer:
+    handlers = notices.consumer_handlers(svc)
     return Consumer(
         queue_owner(exchange),
         NAME,
-        ctx.pool,
+        svc.pool,
         amqp_url,
         exchange,
         list(handlers),
@@ -43,11 +43,11 @@ def build_consumer(ctx: AuthContext, amqp_url: str, exchange: str, **options) ->
     )
 
 
-def send_reminders(ctx: AuthContext, stop: threading.Event, poll_seconds: float) -> None:
+def send_reminders(svc: Services, stop: threading.Event, poll_seconds: float) -> None:
     """Until `stop`: send the reminders that are due; a database outage only delays them."""
     while not stop.is_set():
         try:
-            notices.send_due(ctx)
+            notices.send_due(svc)
         except psycopg.OperationalError as exc:
             log.warning("reminders wait for the database", extra={"error": type(exc).__name__})
         stop.wait(poll_seconds)
@@ -55,10 +55,10 @@ def send_reminders(ctx: AuthContext, stop: threading.Event, poll_seconds: float)
 
 def run(config: dict, *, poll_seconds: float = REMINDER_POLL_SECONDS) -> None:
     pool = db.open_pool(config["DATABASE_URL"], min_size=1, max_size=3, name="auth-notices")
-    ctx = bootstrap(config, pool)
-    consumer = build_consumer(ctx, config["AMQP_URL"], config["EVENTS_EXCHANGE"])
+    svc = bootstrap(config, pool)
+    consumer = build_consumer(svc, config["AMQP_URL"], config["EVENTS_EXCHANGE"])
     reminders = threading.Thread(
-        target=send_reminders, args=(ctx, consumer.stopping, poll_seconds), daemon=True
+        target=send_reminders, args=(svc, consumer.stopping, poll_seconds), daemon=True
     )
     reminders.start()
     try:

@@ -6,9 +6,9 @@ from servicekit.db import transaction
 
 from auth.adapters import mail, repository, store
 from auth.adapters.secrets import digest, new_secret
-from auth.bootstrap import AuthContext
 from auth.domain import mails, passwords
 from auth.domain.errors import InvalidInput, SessionInvalid, WrongCurrentPassword
+from auth.handlers import Services
 from auth.handlers.recovery import password_problem, store_password
 from auth.handlers.sessions import resolve_session
 from auth.handlers.throttling import password_accepted, reserve_password_attempt
@@ -31,7 +31,7 @@ def _input_problems(me: dict, current_password: str, new_password: str) -> dict:
 
 
 def change_password(
-    ctx: AuthContext,
+    svc: Services,
     session_token: str | None,
     current_password: str,
     new_password: str,
@@ -44,36 +44,36 @@ def change_password(
     under the returned new id with its old start time: a copy of the old cookie, wherever it
     went, stops working too, and the absolute lifetime is not extended.
     """
-    me = resolve_session(ctx, session_token)
+    me = resolve_session(svc, session_token)
     problems = _input_problems(me, current_password, new_password)
     if problems:
         raise InvalidInput(fields=problems)
 
     user_id = me["user_id"]
-    with transaction(ctx.pool) as conn:
-        attempt = reserve_password_attempt(conn, user_id, client_address, ctx.now())
+    with transaction(svc.pool) as conn:
+        attempt = reserve_password_attempt(conn, user_id, client_address, svc.clock())
         checked_hash = repository.find_user(conn, user_id)["password_hash"]
-    if not ctx.hasher.verify(checked_hash, current_password):
+    if not svc.hasher.verify(checked_hash, current_password):
         log.info("password change refused", extra={"user_id": user_id, "reason": "wrong_current"})
         raise WrongCurrentPassword()
-    with transaction(ctx.pool) as conn:
+    with transaction(svc.pool) as conn:
         password_accepted(conn, attempt)
     if new_password == current_password:
         raise InvalidInput(fields={"new_password": SAME_AS_BEFORE})
 
-    new_hash = ctx.hasher.hash(new_password)  # slow: outside the transaction that locks the user
+    new_hash = svc.hasher.hash(new_password)  # slow: outside the transaction that locks the user
     raw, id_hash = new_secret()
-    with transaction(ctx.pool) as conn:
+    with transaction(svc.pool) as conn:
         locked = repository.lock_user(conn, user_id)
         session = store.take_session(conn, digest(session_token))
         # Logged out, disabled or the password changed by another request meanwhile: stop here.
         if session is None or locked["disabled_at"] or locked["password_hash"] != checked_hash:
             raise SessionInvalid()
         user = repository.find_user(conn, user_id)
-        store_password(ctx, conn, user, new_hash, reason="changed")
+        store_password(svc, conn, user, new_hash, reason="changed")
         others = store.delete_sessions_of(conn, user_id)
-        store.insert_session(conn, id_hash, user_id, ctx.now(), created_at=session["created_at"])
-        message = mails.password_changed_in_account(user["name"], ctx.link("/glomt-losenord"))
-        mail.enqueue(conn, ctx.now(), user["email"], message.subject, message.body)
+        store.insert_session(conn, id_hash, user_id, svc.clock(), created_at=session["created_at"])
+        message = mails.password_changed_in_account(user["name"], svc.link("/glomt-losenord"))
+        mail.enqueue(conn, svc.clock(), user["email"], message.subject, message.body)
     log.info("password changed", extra={"user_id": user_id, "other_sessions_ended": others})
     return {"session_token": raw, "other_sessions_ended": others}

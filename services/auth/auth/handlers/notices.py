@@ -14,25 +14,25 @@ from psycopg import Connection
 
 from auth.adapters import mail, repository
 from auth.adapters import notices as store
-from auth.bootstrap import AuthContext
 from auth.domain import mails
 from auth.domain.notices import Notice
+from auth.handlers import Services
 
 log = logging.getLogger(__name__)
 SETTINGS_PATH = "/resultat-finans/installningar?flik=applikation"
 
 
-def on_attention_needed(ctx: AuthContext, conn: Connection, envelope: dict) -> None:
+def on_attention_needed(svc: Services, conn: Connection, envelope: dict) -> None:
     if not envelope["org_id"]:
         return  # a connection always belongs to an organisation; nobody to tell
     org_id, at, data = str(envelope["org_id"]), envelope["occurred_at"], envelope["data"]
     notice = store.lock(conn, org_id, at)
     if notice.need(data["reason"], data.get("reason_code"), at):
-        _mail_if_due(ctx, conn, notice)
+        _mail_if_due(svc, conn, notice)
         store.save(conn, notice)
 
 
-def on_attention_cleared(ctx: AuthContext, conn: Connection, envelope: dict) -> None:
+def on_attention_cleared(svc: Services, conn: Connection, envelope: dict) -> None:
     if not envelope["org_id"]:
         return
     org_id, at = str(envelope["org_id"]), envelope["occurred_at"]
@@ -41,40 +41,40 @@ def on_attention_cleared(ctx: AuthContext, conn: Connection, envelope: dict) -> 
         store.save(conn, notice)
 
 
-def consumer_handlers(ctx: AuthContext) -> dict[str, Callable[[Connection, dict], None]]:
+def consumer_handlers(svc: Services) -> dict[str, Callable[[Connection, dict], None]]:
     return {
-        "token.attention_needed": lambda conn, env: on_attention_needed(ctx, conn, env),
-        "token.attention_cleared": lambda conn, env: on_attention_cleared(ctx, conn, env),
+        "token.attention_needed": lambda conn, env: on_attention_needed(svc, conn, env),
+        "token.attention_cleared": lambda conn, env: on_attention_cleared(svc, conn, env),
     }
 
 
-def send_due(ctx: AuthContext, limit: int = 100) -> int:
+def send_due(svc: Services, limit: int = 100) -> int:
     """Send the mail rounds that are due (reminders), one notice per transaction; rows locked
     by another worker are skipped. Returns how many rounds went out."""
     sent = 0
     for _ in range(limit):
-        with ctx.pool.connection() as conn, conn.transaction():
-            notice = store.take_due(conn, ctx.now())
+        with svc.pool.connection() as conn, conn.transaction():
+            notice = store.take_due(conn, svc.clock())
             if notice is None:
                 break
-            _mail_if_due(ctx, conn, notice)
+            _mail_if_due(svc, conn, notice)
             store.save(conn, notice)
             sent += 1
     return sent
 
 
-def needing_action(ctx: AuthContext) -> list[dict]:
-    with ctx.pool.connection() as conn:
+def needing_action(svc: Services) -> list[dict]:
+    with svc.pool.connection() as conn:
         return store.needing_action(conn)
 
 
-def _mail_if_due(ctx: AuthContext, conn: Connection, notice: Notice) -> None:
-    now = ctx.now()
+def _mail_if_due(svc: Services, conn: Connection, notice: Notice) -> None:
+    now = svc.clock()
     if not notice.due(now):
         return
     org = repository.find_org(conn, notice.org_id) if _is_uuid(notice.org_id) else None
     admins = store.administrators(conn, notice.org_id) if org else []
-    link = ctx.link(SETTINGS_PATH)
+    link = svc.link(SETTINGS_PATH)
     for admin in admins:
         message = mails.connection_needs_you(
             admin["name"], org["name"], (notice.reason_code, notice.reason), link, notice.reminder

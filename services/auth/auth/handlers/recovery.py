@@ -6,23 +6,22 @@ from servicekit.db import transaction
 from servicekit.events.outbox import publish
 
 from auth.adapters import mail, repository, store
-from auth.bootstrap import AuthContext
 from auth.domain import fields, mails, passwords
 from auth.domain.errors import InvalidInput
 from auth.domain.throttle import MAIL_ADDRESS, RESET_ACCOUNT
-from auth.handlers import links
+from auth.handlers import Services, links
 from auth.handlers.throttling import may_mail, within_limits
 
 log = logging.getLogger(__name__)
 
 
-def request_reset(ctx: AuthContext, identifier: str, client_address: str) -> None:
+def request_reset(svc: Services, identifier: str, client_address: str) -> None:
     """Mail a reset link when the account exists; the caller's answer is the same either way."""
     identifier, error = fields.text(identifier, "användarnamn eller e-post", fields.IDENTIFIER_MAX)
     if error:
         raise InvalidInput(fields={"identifier": error})
-    now = ctx.now()
-    with transaction(ctx.pool) as conn:
+    now = svc.clock()
+    with transaction(svc.pool) as conn:
         user = repository.find_user_by_identifier(conn, identifier)
         account = str(user["id"]) if user else identifier.casefold()
         checks = [
@@ -37,27 +36,27 @@ def request_reset(ctx: AuthContext, identifier: str, client_address: str) -> Non
         if not may_mail(conn, user["email"], now):
             log.info("reset mails to this recipient over the limit, no mail")
             return
-        link = links.issue(ctx, conn, "reset", str(user["id"]))
-        minutes = int(ctx.reset_ttl.total_seconds() // 60)
+        link = links.issue(svc, conn, "reset", str(user["id"]))
+        minutes = int(svc.settings.reset_ttl.total_seconds() // 60)
         message = mails.password_reset(user["name"], link, minutes)
-        mail.enqueue(conn, ctx.now(), user["email"], message.subject, message.body)
+        mail.enqueue(conn, svc.clock(), user["email"], message.subject, message.body)
     log.info("password reset link issued", extra={"user_id": str(user["id"])})
 
 
-def check_link(ctx: AuthContext, purpose: str, token: str | None) -> dict:
-    with transaction(ctx.pool) as conn:
-        return links.describe(ctx, conn, purpose, token)
+def check_link(svc: Services, purpose: str, token: str | None) -> dict:
+    with transaction(svc.pool) as conn:
+        return links.describe(svc, conn, purpose, token)
 
 
-def complete_reset(ctx: AuthContext, token: str | None, password: str) -> None:
+def complete_reset(svc: Services, token: str | None, password: str) -> None:
     """Set the new password and end every session of the user; it does not log anyone in."""
-    with transaction(ctx.pool) as conn:
-        user = links.take(ctx, conn, "reset", token)
-        set_new_password(ctx, conn, user, password, reason="reset")
-        links.consume(ctx, conn, "reset", str(user["id"]))
+    with transaction(svc.pool) as conn:
+        user = links.take(svc, conn, "reset", token)
+        set_new_password(svc, conn, user, password, reason="reset")
+        links.consume(svc, conn, "reset", str(user["id"]))
         ended = store.delete_sessions_of(conn, user["id"])
-        message = mails.password_changed(user["name"], ctx.link("/glomt-losenord"))
-        mail.enqueue(conn, ctx.now(), user["email"], message.subject, message.body)
+        message = mails.password_changed(user["name"], svc.link("/glomt-losenord"))
+        mail.enqueue(conn, svc.clock(), user["email"], message.subject, message.body)
     log.info("password reset", extra={"user_id": str(user["id"]), "sessions_ended": ended})
 
 
@@ -68,19 +67,19 @@ def password_problem(user: dict, password: str) -> str | None:
     return problems[0] if problems else None
 
 
-def set_new_password(ctx: AuthContext, conn, user: dict, password: str, *, reason: str) -> None:
+def set_new_password(svc: Services, conn, user: dict, password: str, *, reason: str) -> None:
     """Check and store a password; following a mailed link also proves the e-mail address."""
     problem = password_problem(user, password)
     if problem:
         raise InvalidInput(fields={"password": problem})
-    store_password(ctx, conn, user, ctx.hasher.hash(password), reason=reason)
+    store_password(svc, conn, user, svc.hasher.hash(password), reason=reason)
 
 
-def store_password(ctx: AuthContext, conn, user: dict, password_hash: str, *, reason: str) -> None:
+def store_password(svc: Services, conn, user: dict, password_hash: str, *, reason: str) -> None:
     """Replace the hash and publish user.password_changed (and user.verified the first time)."""
     repository.set_password(conn, user["id"], password_hash)
     org_id = str(user["org_id"])
-    if repository.mark_verified(conn, user["id"], ctx.now()):
+    if repository.mark_verified(conn, user["id"], svc.clock()):
         publish(conn, "user.verified", org_id, {"user_id": user["id"], "org_id": org_id})
     publish(
         conn,

@@ -3,7 +3,7 @@
 from servicekit.db import transaction
 
 from auth.adapters import repository
-from auth.bootstrap import AuthContext
+from auth.handlers import Services
 from auth.handlers.signup import publish_new_member, publish_new_org
 
 DEMO_ORG_ID = "00000000-0000-4000-8000-000000900232"
@@ -16,10 +16,10 @@ DEMO_USERS = (
 )
 
 
-def seed_demo(ctx: AuthContext) -> list[str]:
+def seed_demo(svc: Services) -> list[str]:
     """Create what is missing, change nothing that exists; returns what was created."""
     created = []
-    with transaction(ctx.pool) as conn:
+    with transaction(svc.pool) as conn:
         if repository.find_org(conn, DEMO_ORG_ID) is None:
             org = repository.insert_org(
                 conn,
@@ -39,8 +39,8 @@ def seed_demo(ctx: AuthContext) -> list[str]:
                 email=email,
                 name=name,
                 username=username,
-                password_hash=ctx.hasher.hash(DEMO_PASSWORD),
-                verified_at=ctx.now(),
+                password_hash=svc.hasher.hash(DEMO_PASSWORD),
+                verified_at=svc.clock(),
             )
             repository.add_member(conn, DEMO_ORG_ID, user_id, role)
             publish_new_member(conn, DEMO_ORG_ID, user_id, name, role, "seed")

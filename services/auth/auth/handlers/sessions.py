@@ -2,14 +2,14 @@
 
 import logging
 
-from servicekit.db import autocommit, transaction
+from servicekit.db import transaction
 from servicekit.security import ANONYMOUS, security_event
 
 from auth.adapters import repository, store
 from auth.adapters.secrets import digest, new_secret
-from auth.bootstrap import AuthContext
 from auth.domain import fields, passwords
 from auth.domain.errors import EmailNotVerified, InvalidCredentials, InvalidInput, SessionInvalid
+from auth.handlers import Services
 from auth.handlers.throttling import password_accepted, reserve_password_attempt
 
 log = logging.getLogger(__name__)
@@ -20,7 +20,7 @@ def _can_log_in(user: dict | None) -> bool:
     return bool(user and user["password_hash"] and user["disabled_at"] is None and user["org_id"])
 
 
-def log_in(ctx: AuthContext, identifier: str, password: str, client_address: str) -> dict:
+def log_in(svc: Services, identifier: str, password: str, client_address: str) -> dict:
     """A new session for the right user name (or e-mail) and password.
 
     Unknown users, disabled users and wrong passwords take the same path and the same time and
@@ -35,14 +35,14 @@ def log_in(ctx: AuthContext, identifier: str, password: str, client_address: str
     if problems:
         raise InvalidInput(fields=problems)
 
-    now = ctx.now()
-    with transaction(ctx.pool) as conn:
+    now = svc.clock()
+    with transaction(svc.pool) as conn:
         user = repository.find_user_by_identifier(conn, identifier)
         account = str(user["id"]) if user else identifier.casefold()
         attempt = reserve_password_attempt(conn, account, client_address, now)
 
     stored_hash = user["password_hash"] if _can_log_in(user) else None
-    if not ctx.hasher.verify(stored_hash, password):
+    if not svc.hasher.verify(stored_hash, password):
         # the account's id, never what was typed (a password in the wrong field, say)
         target = str(user["id"]) if user else "unknown-account"
         org_id = str(user["org_id"]) if user and user["org_id"] else None
@@ -55,21 +55,21 @@ def log_in(ctx: AuthContext, identifier: str, password: str, client_address: str
         )
         raise InvalidCredentials()
 
-    with transaction(ctx.pool) as conn:
+    with transaction(svc.pool) as conn:
         password_accepted(conn, attempt)
     if user["email_verified_at"] is None:
         raise EmailNotVerified()
 
     raw, id_hash = new_secret()
-    with transaction(ctx.pool) as conn:
-        if ctx.hasher.needs_rehash(stored_hash):
-            repository.set_password(conn, user["id"], ctx.hasher.hash(password))
+    with transaction(svc.pool) as conn:
+        if svc.hasher.needs_rehash(stored_hash):
+            repository.set_password(conn, user["id"], svc.hasher.hash(password))
         store.insert_session(conn, id_hash, user["id"], now)
     log.info("logged in", extra={"user_id": str(user["id"])})
     return {"session_token": raw, "user_id": str(user["id"]), "org_id": str(user["org_id"])}
 
 
-def resolve_session(ctx: AuthContext, token: str | None, *, with_apps: bool = False) -> dict:
+def resolve_session(svc: Services, token: str | None, *, with_apps: bool = False) -> dict:
     """Who the session belongs to (and, `with_apps`, the apps of their organisation: what every
     page needs, in one call); an expired or unknown session is SessionInvalid.
 
@@ -77,18 +77,18 @@ def resolve_session(ctx: AuthContext, token: str | None, *, with_apps: bool = Fa
     its last use at most once a minute (domain.sessions.TOUCH_EVERY)."""
     if not token or len(token) > MAX_SESSION_TOKEN:
         raise SessionInvalid()
-    id_hash, now = digest(token), ctx.now()
-    with autocommit(ctx.pool) as conn:
-        row = store.find_session(conn, id_hash, with_apps=with_apps)
+    id_hash, now = digest(token), svc.clock()
+    with svc.sessions.reading() as rows:
+        row = rows.find(id_hash, with_apps=with_apps)
         if row is None:
             raise SessionInvalid()
-        if row["disabled_at"] is not None or ctx.lifetime.expired(
+        if row["disabled_at"] is not None or svc.settings.lifetime.expired(
             row["created_at"], row["last_seen_at"], now
         ):
-            store.delete_session(conn, id_hash)
+            rows.delete(id_hash)
             raise SessionInvalid()
-        if ctx.lifetime.due_for_touch(row["last_seen_at"], now):
-            store.touch_session(conn, id_hash, now)
+        if svc.settings.lifetime.due_for_touch(row["last_seen_at"], now):
+            rows.touch(id_hash, now)
     me = {
         "user_id": str(row["user_id"]),
         "name": row["name"],
@@ -103,8 +103,8 @@ def resolve_session(ctx: AuthContext, token: str | None, *, with_apps: bool = Fa
     return me | {"apps": row["apps"]} if with_apps else me
 
 
-def log_out(ctx: AuthContext, token: str | None) -> None:
+def log_out(svc: Services, token: str | None) -> None:
     if not token or len(token) > MAX_SESSION_TOKEN:
         return
-    with transaction(ctx.pool) as conn:
+    with transaction(svc.pool) as conn:
         store.delete_session(conn, digest(token))

@@ -6,7 +6,6 @@ from servicekit.db import transaction
 from servicekit.events.outbox import publish
 
 from auth.adapters import mail, repository
-from auth.bootstrap import AuthContext
 from auth.domain import fields, mails, orgnumber, passwords
 from auth.domain.errors import InvalidInput
 from auth.domain.throttle import (
@@ -16,7 +15,7 @@ from auth.domain.throttle import (
     REGISTER_NETWORK,
     client_network,
 )
-from auth.handlers import links
+from auth.handlers import Services, links
 from auth.handlers.throttling import may_mail, reserve
 
 log = logging.getLogger(__name__)
@@ -52,7 +51,7 @@ def _validated(form: dict) -> dict:
     return clean
 
 
-def register(ctx: AuthContext, form: dict, client_address: str) -> None:
+def register(svc: Services, form: dict, client_address: str) -> None:
     """Create the organisation and its first administrator, unverified, and mail the link.
 
     The caller gets the same answer whether or not the address has an account or the company
@@ -60,12 +59,12 @@ def register(ctx: AuthContext, form: dict, client_address: str) -> None:
     An address only invited (never accepted) may still register: the invitation gives way.
     """
     clean = _validated(form)
-    now = ctx.now()
-    _count_registration(ctx, clean["email"], client_address, now)
-    password_hash = ctx.hasher.hash(clean["password"])
-    with transaction(ctx.pool) as conn:
+    now = svc.clock()
+    _count_registration(svc, clean["email"], client_address, now)
+    password_hash = svc.hasher.hash(clean["password"])
+    with transaction(svc.pool) as conn:
         if repository.org_number_taken(conn, clean["org_number"]):
-            _tell_the_company(ctx, conn, clean, now)
+            _tell_the_company(svc, conn, clean, now)
             return
         existing = repository.find_user_by_email(conn, clean["email"])
         if existing is not None and _pending_invitee(existing):
@@ -73,7 +72,7 @@ def register(ctx: AuthContext, form: dict, client_address: str) -> None:
         elif existing is not None:
             if may_mail(conn, existing["email"], now):
                 message = mails.already_registered(
-                    existing["name"], ctx.link("/logga-in"), ctx.link("/glomt-losenord")
+                    existing["name"], svc.link("/logga-in"), svc.link("/glomt-losenord")
                 )
                 mail.enqueue(conn, now, existing["email"], message.subject, message.body)
             return
@@ -87,13 +86,13 @@ def register(ctx: AuthContext, form: dict, client_address: str) -> None:
         repository.add_member(conn, org["id"], user_id, "administrator")
         publish_new_org(conn, org, NEW_CUSTOMER_APPS)
         publish_new_member(conn, org["id"], user_id, clean["name"], "administrator", "signup")
-        link = links.issue(ctx, conn, "verify", user_id)
+        link = links.issue(svc, conn, "verify", user_id)
         message = mails.verify_email(clean["name"], clean["company_name"], link)
-        mail.enqueue(conn, ctx.now(), clean["email"], message.subject, message.body)
+        mail.enqueue(conn, svc.clock(), clean["email"], message.subject, message.body)
     log.info("customer registered", extra={"org_id": org["id"], "user_id": user_id})
 
 
-def _tell_the_company(ctx: AuthContext, conn, clean: dict, now) -> None:
+def _tell_the_company(svc: Services, conn, clean: dict, now) -> None:
     """The organisation is a customer already: the caller gets the same answer as a new one,
     its administrators and the person registering a mail (so the form reveals no customer)."""
     admins = repository.active_admins_of_org_number(conn, clean["org_number"])
@@ -123,10 +122,10 @@ def _release_invitation(conn, invitee: dict) -> None:
     log.info("open invitation given way to a registration", extra={"user_id": str(invitee["id"])})
 
 
-def _count_registration(ctx: AuthContext, email: str, client_address: str, now) -> None:
+def _count_registration(svc: Services, email: str, client_address: str, now) -> None:
     """Count the attempt, or refuse it with Throttled, before its password is hashed (argon2id
     costs 19 MiB and tens of milliseconds: a flood must stop before it)."""
-    with transaction(ctx.pool) as conn:
+    with transaction(svc.pool) as conn:
         reserve(
             conn,
             [
@@ -139,13 +138,13 @@ def _count_registration(ctx: AuthContext, email: str, client_address: str, now) 
         )
 
 
-def verify_email(ctx: AuthContext, token: str | None) -> dict:
+def verify_email(svc: Services, token: str | None) -> dict:
     """Mark the address verified; the person logs in next (verification is not a log-in)."""
-    with transaction(ctx.pool) as conn:
-        user = links.take(ctx, conn, "verify", token)
-        links.consume(ctx, conn, "verify", str(user["id"]))
+    with transaction(svc.pool) as conn:
+        user = links.take(svc, conn, "verify", token)
+        links.consume(svc, conn, "verify", str(user["id"]))
         org_id = str(user["org_id"])
-        if repository.mark_verified(conn, user["id"], ctx.now()):
+        if repository.mark_verified(conn, user["id"], svc.clock()):
             publish(conn, "user.verified", org_id, {"user_id": user["id"], "org_id": org_id})
     return {"name": user["name"], "email": user["email"]}
 

@@ -27,7 +27,7 @@ def reserve(conn: Connection, checks: list[tuple[Rule, str]], now: datetime) -> 
     store.lock_keys(conn, *(key for _, key in checks))
     latest: datetime | None = None
     for rule, key in checks:
-        conn.execute("DELETE FROM throttle_events WHERE key = %s AND at <= %s", (key, now - WINDOW))
+        store.forget_throttle(conn, key, now - WINDOW)
         allowed = next_allowed(rule, store.throttle_events(conn, key, now - WINDOW), now)
         if allowed is not None and (latest is None or allowed > latest):
             latest = allowed

@@ -78,20 +78,24 @@ class AuthClient:
         self._call("POST", "/internal/invitations/complete", body, timeout=PASSWORD_TIMEOUT)
 
     def organisation(self, session: str, org_id: str) -> dict:
-        return self._call("GET", f"/internal/orgs/{org_id}", session=session)
+        return self._call("GET", f"/internal/organisations/{org_id}", session=session)
 
     def invite(self, session: str, org_id: str, name: str, email: str) -> None:
         body = {"name": name, "email": email}
-        self._call("POST", f"/internal/orgs/{org_id}/invitations", body, session=session)
+        self._call("POST", f"/internal/organisations/{org_id}/invitations", body, session=session)
+
+    def withdraw_invitation(self, session: str, org_id: str, invitation_id: str) -> None:
+        path = f"/internal/organisations/{org_id}/invitations/{invitation_id}"
+        self._call("DELETE", path, session=session)
 
     def remove_member(self, session: str, org_id: str, user_id: str) -> None:
-        self._call("DELETE", f"/internal/orgs/{org_id}/members/{user_id}", session=session)
+        self._call("DELETE", f"/internal/organisations/{org_id}/members/{user_id}", session=session)
 
     def assert_action(self, session: str, org_id: str, action: str) -> str:
         """Auth's signed word that the session's person starts `action` in the organisation."""
-        path = f"/internal/orgs/{org_id}/assertions"
+        path = f"/internal/organisations/{org_id}/assertions"
         return self._call("POST", path, {"action": action}, session=session)["assertion"]
 
     def change_role(self, session: str, org_id: str, user_id: str, role: str) -> None:
-        path = f"/internal/orgs/{org_id}/members/{user_id}/role"
+        path = f"/internal/organisations/{org_id}/members/{user_id}/role"
         self._call("PUT", path, {"role": role}, session=session)

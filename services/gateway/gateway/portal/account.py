@@ -106,7 +106,10 @@ def _link_page(purpose: str, success_message: str, complete):
         if refused.status == 410:
             return _no_referrer(_invalid_link(purpose))
         about = auth_client().check_link(purpose, token)
-        page = render_template(LINK_PAGES[purpose], token=token, about=about, fields=refused.fields)
+        # A refusal without fields (an invitee who is the last administrator elsewhere) is
+        # said next to the password.
+        fields = refused.fields or {"password": refused.message}
+        page = render_template(LINK_PAGES[purpose], token=token, about=about, fields=fields)
         return _no_referrer(make_response(page, refused.status))
     flash(success_message)
     return redirect(url_for("portal.login"))
@@ -128,9 +131,7 @@ def reset_password():
 
 
 def accept_invitation():
-    return _link_page(
-        "invite", "Ditt lösenord är sparat. Välkommen – logga in.", auth_client().accept_invitation
-    )
+    return _link_page("invite", "Klart! Välkommen – logga in.", auth_client().accept_invitation)
 
 
 def register_customer():

@@ -61,6 +61,18 @@ def remove_member(user_id: UUID):
     )
 
 
+@admin_required
+def withdraw_invitation(invitation_id: UUID):
+    user = current_user()
+    return _act(
+        lambda: auth_client().withdraw_invitation(
+            user.session_token, user.org_id, str(invitation_id)
+        ),
+        "Inbjudan är tillbakadragen.",
+        "portal.organisation",
+    )
+
+
 @login_required
 def administrators():
     return render_template("portal/administrators.html", org=_overview())
@@ -87,6 +99,11 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/organisation/inbjudan", view_func=invite, methods=["POST"])
     bp.add_url_rule(
         "/organisation/medlemmar/<uuid:user_id>/ta-bort", view_func=remove_member, methods=["POST"]
+    )
+    bp.add_url_rule(
+        "/organisation/inbjudningar/<uuid:invitation_id>/dra-tillbaka",
+        view_func=withdraw_invitation,
+        methods=["POST"],
     )
     bp.add_url_rule("/administratorer", view_func=administrators)
     bp.add_url_rule("/administratorer/<uuid:user_id>/roll", view_func=change_role, methods=["POST"])

@@ -60,14 +60,7 @@ keys.add_command(tokens_cli.rotate_key, "rotate")
 keys.add_command(tokens_cli.new_key_command, "new")
 
 
-@rfadmin.command(
-    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
-    add_help_option=False,
-)
-@click.pass_context
-def dlq(ctx: click.Context) -> None:
-    """Dead-lettered events of a consumer: list, peek, replay (`rfadmin dlq --help`)."""
-    ctx.exit(dlq_command.main(ctx.args, prog="rfadmin dlq"))
+rfadmin.add_command(dlq_command.main, "dlq")
 
 
 @rfadmin.command("config")

@@ -184,4 +184,4 @@ def _fresh_properties(properties: pika.BasicProperties) -> pika.BasicProperties:
 if __name__ == "__main__":
     from servicekit.events.dlq_command import main
 
-    raise SystemExit(main())
+    main(prog_name="python -m servicekit.events.dlq")

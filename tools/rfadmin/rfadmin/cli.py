@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 from auth.entrypoints import cli as auth_cli
 from servicekit import config as env
+from servicekit import config_command
 from servicekit.events import dlq_command
 from tokens.entrypoints import cli as tokens_cli
 from tokens.entrypoints import migration_cli
@@ -63,23 +64,7 @@ keys.add_command(tokens_cli.new_key_command, "new")
 rfadmin.add_command(dlq_command.main, "dlq")
 
 
-@rfadmin.command("config")
-@click.option("--markdown", is_flag=True, help="the reference table of docs/operations.md")
-def config_reference(markdown: bool) -> None:
-    """Every environment variable: its value here, whether that is the default, and what it
-    means. A secret shows only whether it is set; passwords in URLs are masked."""
-    if markdown:
-        click.echo(env.reference_markdown())
-        return
-    for variable in env.VARIABLES:
-        value = os.environ.get(variable.name)
-        if variable.secret:
-            shown = "(set)" if value else "(not set: required where it is used)"
-        elif value is None or value == variable.default:
-            shown = f"{dlq_command.without_password(variable.default)}  (default)"
-        else:
-            shown = dlq_command.without_password(value)
-        click.echo(f"{variable.name}={shown}\n    {variable.help}")
+rfadmin.add_command(config_command.main, "config")
 
 
 def read_local_secrets(environ=os.environ) -> None:

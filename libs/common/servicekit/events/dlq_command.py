@@ -13,12 +13,12 @@ Exit status: 0 done, 1 failed (nothing found, broker unreachable, replay refused
 
 import json
 from types import SimpleNamespace
-from urllib.parse import urlsplit, urlunsplit
 
 import click
 from pika.exceptions import AMQPError, UnroutableError
 
 from servicekit import config as env
+from servicekit.config_command import without_password
 from servicekit.events import dlq, topology
 
 SERVICES = ("auth", "tokens", "settings", "gateway")
@@ -31,14 +31,6 @@ class Failed(Exception):
 def queue_of(service: str, queue: str) -> str:
     owned = queue.startswith((f"{service}.", f"{service}@"))
     return queue if owned else topology.queue_name(service, queue)
-
-
-def without_password(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
 def _short(text: str, width: int) -> str:

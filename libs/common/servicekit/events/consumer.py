@@ -83,7 +83,7 @@ class Consumer:
         self.stopping.set()
 
     def run(self) -> None:
-        """Consume until stop(); a lost broker is reconnected with capped, jittered backoff."""
+        """Consume until stop(); a lost broker is reconnected with backoff (servicekit.backoff: equal jitter)."""
         backoff = Backoff()
         self._pool = self._open_pool()
         try:

@@ -33,23 +33,10 @@ def connection() -> None:
     organisations must act on theirs."""
 
 
-connection.add_command(tokens_cli.show, "show")
-connection.add_command(tokens_cli.refresh, "refresh")
-connection.add_command(tokens_cli.import_legacy, "import-legacy")
-connection.add_command(tokens_cli.move_to_service_account, "move-to-service-account")
-connection.add_command(auth_cli.needs_action, "needs-action")
-
-
 @rfadmin.group()
 def migration() -> None:
     """Legacy tokens to OAuth without the customer, when an operator decides: schedule whom and
     from when; the tokens-migrator worker (or `run`, in the foreground) does the rest."""
-
-
-migration.add_command(migration_cli.schedule_migration, "schedule")
-migration.add_command(migration_cli.unschedule_migration, "unschedule")
-migration.add_command(migration_cli.scheduled_migrations, "list")
-migration.add_command(migration_cli.migrate_legacy, "run")
 
 
 @rfadmin.group()
@@ -57,14 +44,27 @@ def keys() -> None:
     """The token encryption keys (TOKENS_ENCRYPTION_KEYS): make a new one, re-encrypt under it."""
 
 
-keys.add_command(tokens_cli.rotate_key, "rotate")
-keys.add_command(tokens_cli.new_key_command, "new")
-
-
-rfadmin.add_command(dlq_command.main, "dlq")
-
-
-rfadmin.add_command(config_command.main, "config")
+# Each group's commands by the name operators type: the services' own click commands.
+MOUNTED = {
+    connection: {
+        "show": tokens_cli.show,
+        "refresh": tokens_cli.refresh,
+        "import-legacy": tokens_cli.import_legacy,
+        "move-to-service-account": tokens_cli.move_to_service_account,
+        "needs-action": auth_cli.needs_action,
+    },
+    migration: {
+        "schedule": migration_cli.schedule_migration,
+        "unschedule": migration_cli.unschedule_migration,
+        "list": migration_cli.scheduled_migrations,
+        "run": migration_cli.migrate_legacy,
+    },
+    keys: {"rotate": tokens_cli.rotate_key, "new": tokens_cli.new_key_command},
+    rfadmin: {"dlq": dlq_command.main, "config": config_command.main},
+}
+for group, commands in MOUNTED.items():
+    for name, command in commands.items():
+        group.add_command(command, name)
 
 
 def read_local_secrets(environ=os.environ) -> None:

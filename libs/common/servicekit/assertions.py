@@ -11,8 +11,11 @@ the signing key; the gateway holds neither key.
 
 An assertion is good for one action: the service records its `jti` in its own database
 (`used_assertions`, a servicekit migration) until it expires and refuses it a second time, so a
-copy of one seen in flight cannot repeat the action within its minute. A caller that sends the
-request again (after a network error, say) asks auth for a fresh assertion.
+copy of one seen in flight cannot repeat the action within its minute. The gateway asks auth for
+one per request it passes on; the one re-send servicekit.http makes on its own (a PUT whose
+kept-alive connection broke before any answer) reuses it, which is right both ways: the first
+never arrived and this is its one use, or it did and the refusal keeps the action from being done
+twice. A person who tries again sends a new request, with a fresh assertion.
 """
 
 import base64

@@ -145,34 +145,42 @@ def _missing(what: str) -> None:
     )
 
 
-@pytest.fixture(scope="session")
-def postgres_url():
-    """URL of a PostgreSQL server (database `postgres`) the tests may create databases on."""
-    url = os.environ.get("TEST_POSTGRES_URL", LOCAL_PG)
-    if _answers(url, 5432):
+def _server(variable: str, local: str, port: int, what: str, container):
+    """The server the variable (else the local one) names when it answers, else one in a
+    container started by `container()` (a generator of its URL) for the run."""
+    url = os.environ.get(variable, local)
+    if _answers(url, port):
         yield url
         return
     if not _docker_engine_available():
-        _missing("PostgreSQL")
+        _missing(what)
+    yield from container()
+
+
+def _postgres_container():
     from testcontainers.postgres import PostgresContainer
 
     with PostgresContainer("postgres:16", driver=None) as container:
         yield container.get_connection_url().replace("postgresql+psycopg2", "postgresql")
 
 
-@pytest.fixture(scope="session")
-def amqp_url():
-    url = os.environ.get("TEST_AMQP_URL", LOCAL_AMQP)
-    if _answers(url, 5672):
-        yield url
-        return
-    if not _docker_engine_available():
-        _missing("RabbitMQ")
+def _rabbitmq_container():
     from testcontainers.rabbitmq import RabbitMqContainer
 
     with RabbitMqContainer("rabbitmq:3.13") as container:
         params = container.get_connection_params()
         yield f"amqp://guest:guest@{params.host}:{params.port}/%2F"
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """URL of a PostgreSQL server (database `postgres`) the tests may create databases on."""
+    yield from _server("TEST_POSTGRES_URL", LOCAL_PG, 5432, "PostgreSQL", _postgres_container)
+
+
+@pytest.fixture(scope="session")
+def amqp_url():
+    yield from _server("TEST_AMQP_URL", LOCAL_AMQP, 5672, "RabbitMQ", _rabbitmq_container)
 
 
 @pytest.fixture(scope="session")

@@ -11,10 +11,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from servicekit.events.harness import poll
 from servicekit.own_servers import OwnPostgres, OwnRabbitMQ
 
 from chaos import books, faults, ledger, report
-from chaos.platform import DEMO_ORG_ID, ROOT, LocalRun, wait_until
+from chaos.platform import DEMO_ORG_ID, ROOT, LocalRun
 from chaos.traffic import Traffic
 
 PROFILES = {
@@ -46,7 +47,7 @@ def prepare(run: LocalRun) -> None:
 def open_books(run: LocalRun) -> dict[str, int]:
     """The tap, once the consumer's queue is there; the outbox heads it starts counting from."""
     queue = ledger.consumer_queue(run)
-    if not wait_until(lambda: books.consumers_on(run.env["AMQP_URL"], queue) > 0, 60):
+    if not poll(lambda: books.consumers_on(run.env["AMQP_URL"], queue) > 0, 60):
         raise RuntimeError(f"no consumer on {queue} within 60 s; see {run.log_path}")
     heads = ledger.outbox_heads(run)
     books.open_tap(run.env["AMQP_URL"], run.env["EVENTS_EXCHANGE"])
@@ -73,7 +74,7 @@ def wait_drained(run: LocalRun, after: dict[str, int], seconds: float) -> None:
         everything_sent = all(sent for _id, _type, sent in events)
         return everything_sent and mails["delivered"] >= mails["queued"] and not behind
 
-    wait_until(drained, seconds, interval=1)
+    poll(drained, seconds, interval=1)
 
 
 def exercise(run, postgres, rabbit, profile: dict) -> dict:

@@ -8,7 +8,6 @@ import json
 import os
 import secrets
 import socket
-import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlparse
@@ -19,6 +18,7 @@ import pytest
 
 from servicekit import assertions, callers, db
 from servicekit.events import topology
+from servicekit.events.harness import poll
 from servicekit.http import INTERNAL_KEY_HEADER
 from servicekit.migrate import migrate
 
@@ -111,17 +111,15 @@ def internal_headers(path: str) -> dict[str, str]:
 def _answers(url: str, default_port: int, patience: float = 20.0) -> bool:
     """True when the server accepts connections, waiting a little for one that is restarting."""
     parsed = urlparse(url)
-    deadline = time.monotonic() + patience
-    while True:
+
+    def connects() -> bool:
         try:
-            with socket.create_connection(
-                (parsed.hostname, parsed.port or default_port), timeout=2
-            ):
+            with socket.create_connection((parsed.hostname, parsed.port or default_port), 2):
                 return True
         except OSError:
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.5)
+            return False
+
+    return bool(poll(connects, patience, interval=0.5))
 
 
 def _docker_engine_available() -> bool:

@@ -43,7 +43,8 @@ _CONNECT = {"autocommit": True, "connect_timeout": db.CONNECT_TIMEOUT_SECONDS}
 def message_properties(event: pending.PendingEvent) -> pika.BasicProperties:
     # The correlation id travels in the envelope and in the AMQP property; the header (HTTP's
     # name, one constant) is for people reading a message in the broker's UI: no consumer reads
-    # it, so messages queued under the old lower-case name are read as before.
+    # it (tests/events/test_consumer.py sends none and the handler logs under the envelope's
+    # id), so messages queued under the old lower-case name are read as before.
     return pika.BasicProperties(
         content_type="application/json",
         delivery_mode=pika.DeliveryMode.Persistent,

@@ -9,4 +9,4 @@ if [ -f "$RF_VAR_DIR/secrets.env" ]; then
     [ -n "${!key:-}" ] || export "$key=${line#*=}"
   done < "$RF_VAR_DIR/secrets.env"
 fi
-eval "$(.venv/bin/python -m servicekit.config)"
+eval "$(.venv/bin/python -m servicekit.config --exports)"

@@ -1,13 +1,13 @@
 """The worker pods' sidecar serves the figures a worker process wrote to the shared folder."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import requests
+from servicekit.mailsink import free_port
 
 EXPORTER = Path(__file__).resolve().parents[2] / "deploy" / "container" / "metrics_exporter.py"
 WORKER = """
@@ -15,12 +15,6 @@ from prometheus_client import Counter
 Counter("consumer_events_dead_lettered_total", "x", ["consumer", "type", "reason"]).labels(
     "settings", "token.upgraded", "handler_failed").inc(3)
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_exporter_serves_what_a_worker_process_counted(tmp_path):

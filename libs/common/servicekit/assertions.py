@@ -8,6 +8,14 @@ and signs (Ed25519) who the person is, their organisation and role. The service 
 action checks the signature with auth's public key, the action, the organisation and the
 expiry, and takes the person from the assertion, never from the request body. Only auth holds
 the signing key; the gateway holds neither key.
+
+An assertion is good for one action: the service records its `jti` in its own database
+(`used_assertions`, a servicekit migration) until it expires and refuses it a second time, so a
+copy of one seen in flight cannot repeat the action within its minute. The gateway asks auth for
+one per request it passes on; the one re-send servicekit.http makes on its own (a PUT whose
+kept-alive connection broke before any answer) reuses it, which is right both ways: the first
+never arrived and this is its one use, or it did and the refusal keeps the action from being done
+twice. A person who tries again sends a new request, with a fresh assertion.
 """
 
 import base64
@@ -18,8 +26,10 @@ import time
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from flask import request
+from flask import current_app, request
 
+from servicekit.app import pool_of
+from servicekit.db import autocommit
 from servicekit.web import ApiError
 
 HEADER = "X-Action-Assertion"
@@ -63,14 +73,16 @@ def sign(signing_key: str, action: str, person: dict, session_token: str) -> dic
 
 def required(verify_keys: str, action: str, org_id: str | None, *, admin: bool = False) -> dict:
     """The person the request's assertion vouches for, doing `action` in `org_id` (any
-    organisation where None); 401 `assertion_invalid` without a valid one, 403 `forbidden`
-    when it is another action's or organisation's or the person's role may not."""
+    organisation where None); 401 `assertion_invalid` without a valid one, 401
+    `assertion_used` when it was used before, 403 `forbidden` when it is another action's or
+    organisation's or the person's role may not. Needs the app's database (pool_of)."""
     token = request.headers.get(HEADER, "")
     claims = _verified(verify_keys, token, ACTIONS[action])
     if claims.get("act") != action or (org_id is not None and claims.get("org") != org_id):
         raise ApiError(403, "forbidden", "The assertion is for another action or organisation.")
     if admin and claims.get("role") != ADMINISTRATOR:
         raise ApiError(403, "forbidden", "Only an administrator may do this.")
+    _spend(claims)
     return {
         "user_id": claims["sub"],
         "org_id": claims["org"],
@@ -85,13 +97,34 @@ def _verified(verify_keys: str, token: str, audience: str) -> dict:
         key = Ed25519PublicKey.from_public_bytes(_raw(encoded))
         try:
             return jwt.decode(
-                token, key, algorithms=["EdDSA"], audience=audience, leeway=CLOCK_SKEW_SECONDS
+                token,
+                key,
+                algorithms=["EdDSA"],
+                audience=audience,
+                leeway=CLOCK_SKEW_SECONDS,
+                options={"require": ["exp", "jti"]},
             )
         except jwt.InvalidSignatureError:
             continue
         except jwt.PyJWTError:
             break
     raise ApiError(401, "assertion_invalid", "The action needs auth's assertion for it.")
+
+
+def _spend(claims: dict) -> None:
+    # Kept until no service could accept the assertion any more, even with a clock up to the
+    # allowed skew behind; the purge rides along on each use, so the table stays small.
+    with autocommit(pool_of(current_app)) as conn:
+        fresh = conn.execute(
+            "WITH purged AS (DELETE FROM used_assertions"
+            "  WHERE expires_at < now() - make_interval(secs => %(skew)s))"
+            " INSERT INTO used_assertions (jti, expires_at)"
+            " VALUES (%(jti)s, to_timestamp(%(exp)s + %(skew)s))"
+            " ON CONFLICT (jti) DO NOTHING RETURNING jti",
+            {"jti": str(claims["jti"]), "exp": claims["exp"], "skew": CLOCK_SKEW_SECONDS},
+        ).fetchone()
+    if fresh is None:
+        raise ApiError(401, "assertion_used", "The assertion was used; ask auth for a new one.")
 
 
 def new_key_pair() -> tuple[str, str]:

@@ -81,6 +81,7 @@ def guard(
     """Every request to the blueprint names its caller by credential (else 401) and is one its
     row of `allowed` (view function name -> callers) lets through (else 403)."""
     rows = {view: frozenset(callers) for view, callers in allowed.items()}
+    blueprint.record_once(lambda state: _keep(state.app, blueprint.name, credentials, rows))
 
     @blueprint.before_request
     def _check_caller():
@@ -93,6 +94,23 @@ def guard(
             _refused(caller)
             raise ApiError(403, "caller_not_allowed", "This caller may not call this route.")
         g.caller = caller
+
+
+def _keep(app, blueprint_name: str, credentials: Mapping[str, str], rows: dict) -> None:
+    # What admitted(): tests call each route as every caller its row lets through.
+    app.extensions.setdefault("servicekit.callers", []).append(
+        (blueprint_name + ".", dict(credentials), rows)
+    )
+
+
+def admitted(app, endpoint: str) -> dict[str, str] | None:
+    """The callers a guarded endpoint lets through, each with the credential it presents; None
+    for an endpoint no guard() covers."""
+    for prefix, credentials, rows in app.extensions.get("servicekit.callers", ()):
+        if endpoint.startswith(prefix):
+            row = rows.get(endpoint[len(prefix) :], ())
+            return {c: presented(credentials[c]) for c in sorted(row) if c in credentials}
+    return None
 
 
 def _refused(caller: str) -> None:

@@ -269,7 +269,6 @@ def shell_defaults() -> str:
 
 
 if __name__ == "__main__":
-    import sys
+    from servicekit.config_command import main
 
-    # `--markdown`: the reference table of docs/operations.md; otherwise shell defaults.
-    print(reference_markdown() if "--markdown" in sys.argv[1:] else shell_defaults())
+    main(prog_name="python -m servicekit.config")

@@ -2,7 +2,10 @@
 and invalid, each answered without a 5xx and as the document says (status, content type,
 body schema). For tests only; bounded for a small machine (examples per operation and mode).
 
-A test reads `assert fuzzing.problems(app, {INTERNAL_KEY_HEADER: key}) == []`.
+A test reads `assert fuzzing.problems(app, {INTERNAL_KEY_HEADER: key}) == []`. An operation
+behind an allow-list (servicekit.callers.guard) is fuzzed as every caller its row admits, with
+that caller's credential in place of the one given, so a route only operators (say) may call is
+fuzzed as deeply as the gateway's.
 (Schemathesis's pytest plugin is not used: its lazy fixture loader does not run on pytest 9.)
 """
 
@@ -16,7 +19,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from servicekit.openapi import DOCUMENT_PATH
+from servicekit.callers import admitted
+from servicekit.http import INTERNAL_KEY_HEADER
+from servicekit.openapi import DOCUMENT_PATH, openapi_path
 
 
 @check
@@ -39,13 +44,30 @@ MAX_EXAMPLES = 8
 def problems(app: Flask, headers: dict[str, str], max_examples: int = MAX_EXAMPLES) -> list[str]:
     """One sentence per operation and mode whose generated requests broke a check."""
     found = []
+    callers = _callers_by_operation(app)
     for result in openapi.from_wsgi(DOCUMENT_PATH, app).get_all_operations():
         operation = result.ok()
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            try:
-                _fuzz(operation, mode, headers, max_examples)
-            except Exception as failure:  # noqa: BLE001 - the report is the point
-                found.append(f"{operation.method.upper()} {operation.path} ({mode}): {failure}")
+        key = (operation.method.upper(), operation.path)
+        for caller, credential in (callers.get(key) or {None: None}).items():
+            sent = headers if caller is None else headers | {INTERNAL_KEY_HEADER: credential}
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                try:
+                    _fuzz(operation, mode, sent, max_examples)
+                # schemathesis groups its failures in a BaseExceptionGroup
+                except (Exception, BaseExceptionGroup) as failure:  # noqa: BLE001 - the report
+                    who = f" as {caller}" if caller else ""
+                    found.append(f"{key[0]} {key[1]}{who} ({mode}): {failure}")
+    return found
+
+
+def _callers_by_operation(app: Flask) -> dict[tuple[str, str], dict[str, str]]:
+    """(method, documented path) -> the callers its allow-list row admits, with credentials."""
+    found = {}
+    for rule in app.url_map.iter_rules():
+        admits = admitted(app, rule.endpoint)
+        if admits is not None:
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                found[(method, openapi_path(rule.rule))] = admits
     return found
 
 

@@ -82,7 +82,8 @@ ERROR_RESPONSES = {
     401: (
         "Unauthorized",
         "No or an unknown caller's credential (`unauthorized`), or what the operation names "
-        "(a session that has ended: `session_invalid`; wrong credentials).",
+        "(a session that has ended: `session_invalid`; wrong credentials; no valid action "
+        "assertion: `assertion_invalid`, or one used already: `assertion_used`).",
     ),
     403: (
         "Forbidden",

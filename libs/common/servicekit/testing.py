@@ -9,7 +9,6 @@ import json
 import os
 import secrets
 import socket
-import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlparse
@@ -20,6 +19,7 @@ import pytest
 
 from servicekit import assertions, callers, db
 from servicekit.events import topology
+from servicekit.events.harness import poll
 from servicekit.http import INTERNAL_KEY_HEADER
 from servicekit.migrate import migrate
 
@@ -112,17 +112,15 @@ def internal_headers(path: str) -> dict[str, str]:
 def _answers(url: str, default_port: int, patience: float = 20.0) -> bool:
     """True when the server accepts connections, waiting a little for one that is restarting."""
     parsed = urlparse(url)
-    deadline = time.monotonic() + patience
-    while True:
+
+    def connects() -> bool:
         try:
-            with socket.create_connection(
-                (parsed.hostname, parsed.port or default_port), timeout=2
-            ):
+            with socket.create_connection((parsed.hostname, parsed.port or default_port), 2):
                 return True
         except OSError:
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.5)
+            return False
+
+    return bool(poll(connects, patience, interval=0.5))
 
 
 def _docker_engine_available() -> bool:
@@ -146,34 +144,42 @@ def _missing(what: str) -> None:
     )
 
 
-@pytest.fixture(scope="session")
-def postgres_url():
-    """URL of a PostgreSQL server (database `postgres`) the tests may create databases on."""
-    url = os.environ.get("TEST_POSTGRES_URL", LOCAL_PG)
-    if _answers(url, 5432):
+def _server(variable: str, local: str, port: int, what: str, container):
+    """The server the variable (else the local one) names when it answers, else one in a
+    container started by `container()` (a generator of its URL) for the run."""
+    url = os.environ.get(variable, local)
+    if _answers(url, port):
         yield url
         return
     if not _docker_engine_available():
-        _missing("PostgreSQL")
+        _missing(what)
+    yield from container()
+
+
+def _postgres_container():
     from testcontainers.postgres import PostgresContainer
 
     with PostgresContainer("postgres:16", driver=None) as container:
         yield container.get_connection_url().replace("postgresql+psycopg2", "postgresql")
 
 
-@pytest.fixture(scope="session")
-def amqp_url():
-    url = os.environ.get("TEST_AMQP_URL", LOCAL_AMQP)
-    if _answers(url, 5672):
-        yield url
-        return
-    if not _docker_engine_available():
-        _missing("RabbitMQ")
+def _rabbitmq_container():
     from testcontainers.rabbitmq import RabbitMqContainer
 
     with RabbitMqContainer("rabbitmq:3.13") as container:
         params = container.get_connection_params()
         yield f"amqp://guest:guest@{params.host}:{params.port}/%2F"
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """URL of a PostgreSQL server (database `postgres`) the tests may create databases on."""
+    yield from _server("TEST_POSTGRES_URL", LOCAL_PG, 5432, "PostgreSQL", _postgres_container)
+
+
+@pytest.fixture(scope="session")
+def amqp_url():
+    yield from _server("TEST_AMQP_URL", LOCAL_AMQP, 5672, "RabbitMQ", _rabbitmq_container)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ import logging
 import math
 import os
 import time
-import uuid
 from collections.abc import Callable, Mapping
 from functools import partial
 
@@ -22,6 +21,7 @@ from prometheus_client import (
 from werkzeug.exceptions import HTTPException
 
 from servicekit.http import CORRELATION_HEADER
+from servicekit.ids import canonical_uuid
 from servicekit.logs import accepted_correlation_id, correlation_id
 from servicekit.outage import (
     RETRY_AFTER_SECONDS,
@@ -60,7 +60,7 @@ def valid_org_id(org_id: str) -> str:
     """An organisation id from a route, as a canonical UUID; a malformed one is a 422 naming
     `org_id` (describe the route with servicekit.openapi.org_operation)."""
     try:
-        return str(uuid.UUID(org_id))
+        return canonical_uuid(org_id)
     except ValueError:
         raise ApiError(
             422, "invalid_input", "The input is not valid.", {"org_id": ["Not a valid UUID."]}

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 from flask import Blueprint, Flask, jsonify
-from servicekit import callers
+from servicekit import callers, fuzzing, openapi
 from servicekit.testing import CALLER_KEYS, answer_as, caller_headers
 from servicekit.web import install_platform
 
@@ -106,3 +106,32 @@ def test_during_a_rotation_either_credential_is_accepted_and_the_new_one_present
     assert callers.own("gateway", "gateway", f"{new},{old}") == new
     with pytest.raises(RuntimeError, match="too short"):
         callers.check("auth", {"gateway": f"{new},short"})
+
+
+def test_fuzzing_calls_each_route_as_every_caller_its_row_admits():
+    """A bug only the settings caller can reach (the gateway is refused there) is found."""
+    app = Flask("probe")
+    install_platform(app, "probe")
+    bp = Blueprint("internal", __name__, url_prefix="/internal")
+    callers.guard(bp, KEYS, {"settle": {"settings"}, "look": {"gateway", "settings"}})
+
+    @bp.post("/settle")
+    @openapi.operation()
+    def settle():
+        """Broken for whoever gets through."""
+        raise RuntimeError("a bug")
+
+    @bp.get("/look")
+    @openapi.operation()
+    def look():
+        """Fine for both."""
+        return jsonify({})
+
+    app.register_blueprint(bp)
+    openapi.serve(app, title="probe")
+    assert callers.admitted(app, "internal.look") == {
+        "gateway": KEYS["gateway"],
+        "settings": KEYS["settings"],
+    }
+    found = fuzzing.problems(app, caller_headers("gateway"), max_examples=2)
+    assert found and all(line.startswith("POST /internal/settle as settings") for line in found)

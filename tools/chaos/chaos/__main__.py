@@ -1,3 +1,3 @@
 from chaos.cli import main
 
-main()
+main(prog_name="python -m chaos")

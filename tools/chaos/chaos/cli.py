@@ -2,7 +2,6 @@
 steady traffic, four faults one after another, then the ledger. Exit 0 when every promise of the
 ledger held, 1 when one did not; everything it started is gone either way, Ctrl-C included."""
 
-import argparse
 import json
 import shutil
 import signal
@@ -11,10 +10,12 @@ import tempfile
 import time
 from pathlib import Path
 
+import click
+from servicekit.events.harness import poll
 from servicekit.own_servers import OwnPostgres, OwnRabbitMQ
 
 from chaos import books, faults, ledger, report
-from chaos.platform import DEMO_ORG_ID, ROOT, LocalRun, wait_until
+from chaos.platform import DEMO_ORG_ID, ROOT, LocalRun
 from chaos.traffic import Traffic
 
 PROFILES = {
@@ -46,7 +47,7 @@ def prepare(run: LocalRun) -> None:
 def open_books(run: LocalRun) -> dict[str, int]:
     """The tap, once the consumer's queue is there; the outbox heads it starts counting from."""
     queue = ledger.consumer_queue(run)
-    if not wait_until(lambda: books.consumers_on(run.env["AMQP_URL"], queue) > 0, 60):
+    if not poll(lambda: books.consumers_on(run.env["AMQP_URL"], queue) > 0, 60):
         raise RuntimeError(f"no consumer on {queue} within 60 s; see {run.log_path}")
     heads = ledger.outbox_heads(run)
     books.open_tap(run.env["AMQP_URL"], run.env["EVENTS_EXCHANGE"])
@@ -73,7 +74,7 @@ def wait_drained(run: LocalRun, after: dict[str, int], seconds: float) -> None:
         everything_sent = all(sent for _id, _type, sent in events)
         return everything_sent and mails["delivered"] >= mails["queued"] and not behind
 
-    wait_until(drained, seconds, interval=1)
+    poll(drained, seconds, interval=1)
 
 
 def exercise(run, postgres, rabbit, profile: dict) -> dict:
@@ -116,14 +117,11 @@ def exercise(run, postgres, rabbit, profile: dict) -> dict:
     return result
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profile", choices=sorted(PROFILES), default="full")
-    parser.add_argument("--json", type=Path, help="also write the ledger to this file")
-    parser.add_argument(
-        "--keep", action="store_true", help="keep the run's folder (logs) afterwards"
-    )
-    args = parser.parse_args(argv)
+@click.command(help=__doc__)
+@click.option("--profile", type=click.Choice(sorted(PROFILES)), default="full", show_default=True)
+@click.option("--json", "json_path", type=Path, help="also write the ledger to this file")
+@click.option("--keep", is_flag=True, help="keep the run's folder (logs) afterwards")
+def main(profile: str, json_path: Path | None, keep: bool) -> None:
     signal.signal(signal.SIGTERM, _terminate)
     # Ctrl-C tears down even where the shell started us with SIGINT ignored (a background job).
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -139,10 +137,10 @@ def main(argv: list[str] | None = None) -> None:
         _say(f"starting the local run (deploy/run.sh) at {run.gateway}; log {run.log_path}")
         run.start()
         migrate_demo_token(run)
-        result = exercise(run, postgres, rabbit, PROFILES[args.profile])
+        result = exercise(run, postgres, rabbit, PROFILES[profile])
         print(report.render(result), flush=True)
-        if args.json:
-            args.json.write_text(json.dumps(result, indent=2))
+        if json_path:
+            json_path.write_text(json.dumps(result, indent=2))
         status = 0 if all(result["checks"].values()) else 1
     except KeyboardInterrupt:
         _say("interrupted: no ledger")
@@ -150,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the teardown
         tear_down(run, rabbit, postgres)
-        if args.keep:
+        if keep:
             _say(f"kept {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)

@@ -10,9 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
+from servicekit.events.harness import poll
 from servicekit.own_servers import OwnPostgres, OwnRabbitMQ
 
-from chaos.platform import LocalRun, kind_of, wait_until
+from chaos.platform import LocalRun, kind_of
 
 OUTAGE_SECONDS = 10
 VICTIMS = ("web worker", "relay", "consumer", "refresher", "mail worker")
@@ -99,7 +100,7 @@ def stop_smtp(run: LocalRun, port: int, meanwhile: Callable[[], None]) -> Fault:
     time.sleep(OUTAGE_SECONDS)
     run.supervisorctl("start", SINK_PROGRAM)
     fault.cleared = time.monotonic()
-    if not wait_until(lambda: _listening(port), 30, interval=0.2):
+    if not poll(lambda: _listening(port), 30, interval=0.2):
         fault.note = "the SMTP sink did not come back within 30 s"
     return fault
 
@@ -124,7 +125,7 @@ def kill_one_of_each(run: LocalRun, pause: float, patience: float = 30) -> tuple
         kill = Kill(kind, victims[0], time.monotonic(), before=frozenset(victims))
         os.kill(kill.pid, signal.SIGKILL)
         kills.append(kill)
-        if wait_until(partial(_replaced, run, kill), patience, interval=0.2):
+        if poll(partial(_replaced, run, kill), patience, interval=0.2):
             kill.back_after = time.monotonic() - kill.at
         time.sleep(pause)
     fault.cleared = time.monotonic()

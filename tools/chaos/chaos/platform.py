@@ -10,6 +10,7 @@ from pathlib import Path
 
 import requests
 from servicekit import db
+from servicekit.events.harness import poll
 from servicekit.mailsink import free_port
 from servicekit.own_servers import OwnPostgres, OwnRabbitMQ
 
@@ -29,15 +30,6 @@ MODULES = {
     "mail sink": "aiosmtpd",
 }
 KINDS = ("web worker", *MODULES)
-
-
-def wait_until(check, timeout: float, interval: float = 0.2) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(interval)
-    return False
 
 
 def on(postgres: OwnPostgres, database: str) -> str:
@@ -130,7 +122,7 @@ class LocalRun:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        if not wait_until(self._everything_ready, timeout, interval=1):
+        if not poll(self._everything_ready, timeout, interval=1):
             raise RuntimeError(f"the local run did not become ready; see {self.log_path}")
         self.env.update(self.secrets())
         return self

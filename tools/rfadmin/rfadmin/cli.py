@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 from auth.entrypoints import cli as auth_cli
 from servicekit import config as env
+from servicekit import config_command
 from servicekit.events import dlq_command
 from tokens.entrypoints import cli as tokens_cli
 from tokens.entrypoints import migration_cli
@@ -32,23 +33,10 @@ def connection() -> None:
     organisations must act on theirs."""
 
 
-connection.add_command(tokens_cli.show, "show")
-connection.add_command(tokens_cli.refresh, "refresh")
-connection.add_command(tokens_cli.import_legacy, "import-legacy")
-connection.add_command(tokens_cli.move_to_service_account, "move-to-service-account")
-connection.add_command(auth_cli.needs_action, "needs-action")
-
-
 @rfadmin.group()
 def migration() -> None:
     """Legacy tokens to OAuth without the customer, when an operator decides: schedule whom and
     from when; the tokens-migrator worker (or `run`, in the foreground) does the rest."""
-
-
-migration.add_command(migration_cli.schedule_migration, "schedule")
-migration.add_command(migration_cli.unschedule_migration, "unschedule")
-migration.add_command(migration_cli.scheduled_migrations, "list")
-migration.add_command(migration_cli.migrate_legacy, "run")
 
 
 @rfadmin.group()
@@ -56,37 +44,27 @@ def keys() -> None:
     """The token encryption keys (TOKENS_ENCRYPTION_KEYS): make a new one, re-encrypt under it."""
 
 
-keys.add_command(tokens_cli.rotate_key, "rotate")
-keys.add_command(tokens_cli.new_key_command, "new")
-
-
-@rfadmin.command(
-    context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
-    add_help_option=False,
-)
-@click.pass_context
-def dlq(ctx: click.Context) -> None:
-    """Dead-lettered events of a consumer: list, peek, replay (`rfadmin dlq --help`)."""
-    ctx.exit(dlq_command.main(ctx.args, prog="rfadmin dlq"))
-
-
-@rfadmin.command("config")
-@click.option("--markdown", is_flag=True, help="the reference table of docs/operations.md")
-def config_reference(markdown: bool) -> None:
-    """Every environment variable: its value here, whether that is the default, and what it
-    means. A secret shows only whether it is set; passwords in URLs are masked."""
-    if markdown:
-        click.echo(env.reference_markdown())
-        return
-    for variable in env.VARIABLES:
-        value = os.environ.get(variable.name)
-        if variable.secret:
-            shown = "(set)" if value else "(not set: required where it is used)"
-        elif value is None or value == variable.default:
-            shown = f"{dlq_command.without_password(variable.default)}  (default)"
-        else:
-            shown = dlq_command.without_password(value)
-        click.echo(f"{variable.name}={shown}\n    {variable.help}")
+# Each group's commands by the name operators type: the services' own click commands.
+MOUNTED = {
+    connection: {
+        "show": tokens_cli.show,
+        "refresh": tokens_cli.refresh,
+        "import-legacy": tokens_cli.import_legacy,
+        "move-to-service-account": tokens_cli.move_to_service_account,
+        "needs-action": auth_cli.needs_action,
+    },
+    migration: {
+        "schedule": migration_cli.schedule_migration,
+        "unschedule": migration_cli.unschedule_migration,
+        "list": migration_cli.scheduled_migrations,
+        "run": migration_cli.migrate_legacy,
+    },
+    keys: {"rotate": tokens_cli.rotate_key, "new": tokens_cli.new_key_command},
+    rfadmin: {"dlq": dlq_command.main, "config": config_command.main},
+}
+for group, commands in MOUNTED.items():
+    for name, command in commands.items():
+        group.add_command(command, name)
 
 
 def read_local_secrets(environ=os.environ) -> None:

@@ -7,6 +7,7 @@ Schemas of jsonschemas.py (AsyncAPI's default schema format is a superset of JSO
 
 from servicekit import config as env
 from servicekit.contracts.jsonschemas import documented_contracts, event_schema, publisher_of
+from servicekit.http import CORRELATION_HEADER
 
 AMQP_BINDING = "0.3.0"
 
@@ -31,7 +32,7 @@ def _message(event_type: str, version: int) -> dict:
         "headers": {
             "type": "object",
             "properties": {
-                "x-correlation-id": {"type": "string"},
+                CORRELATION_HEADER: {"type": "string"},
                 "x-event-version": {"const": version},
             },
         },

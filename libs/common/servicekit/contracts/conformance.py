@@ -10,7 +10,6 @@ published in docs/events), not the marshmallow schema, so it is what other teams
 """
 
 import json
-import uuid
 from datetime import datetime
 from functools import cache
 
@@ -19,13 +18,14 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from servicekit.contracts import CONTRACTS
 from servicekit.contracts.jsonschemas import envelope_schema, event_schema
+from servicekit.ids import canonical_uuid
 
 _FORMATS = FormatChecker(formats=())
 
 
 @_FORMATS.checks("uuid", raises=ValueError)
 def _is_uuid(value) -> bool:
-    return not isinstance(value, str) or str(uuid.UUID(value)) == value.lower()
+    return not isinstance(value, str) or canonical_uuid(value) == value.lower()
 
 
 @_FORMATS.checks("date-time", raises=ValueError)

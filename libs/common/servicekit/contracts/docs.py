@@ -7,12 +7,11 @@ Generated: asyncapi.yaml, catalogue.md, schemas/envelope.json and schemas/<type>
 README.md beside them is written by hand and left alone.
 """
 
-import argparse
 import inspect
 import json
-import sys
 from pathlib import Path
 
+import click
 import yaml
 
 from servicekit.contracts import CONTRACTS, asyncapi
@@ -125,30 +124,28 @@ def write(directory: Path) -> list[str]:
     return changed
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    action = parser.add_mutually_exclusive_group(required=True)
-    action.add_argument("--write", metavar="DIR", type=Path, help="generate the docs into DIR")
-    action.add_argument("--check", metavar="DIR", type=Path, help="exit 1 if DIR has drifted")
-    args = parser.parse_args(argv)
-    if args.write:
-        changed = write(args.write)
-        print(f"{len(render())} files in {args.write}; {len(changed)} changed")
+@click.command(help=__doc__.splitlines()[0])
+@click.option("--write", "write_to", metavar="DIR", type=Path, help="generate the docs into DIR")
+@click.option("--check", "check_in", metavar="DIR", type=Path, help="exit 1 if DIR has drifted")
+def main(write_to: Path | None, check_in: Path | None) -> None:
+    if (write_to is None) == (check_in is None):
+        raise click.UsageError("give one of --write DIR and --check DIR")
+    if write_to:
+        changed = write(write_to)
+        click.echo(f"{len(render())} files in {write_to}; {len(changed)} changed")
         for line in changed:
-            print(f"  {line}")
-        return 0
-    problems = differences(args.check)
+            click.echo(f"  {line}")
+        return
+    problems = differences(check_in)
     if problems:
-        print(
-            f"event docs in {args.check} differ from the contracts; run `{COMMAND}`:",
-            file=sys.stderr,
+        click.echo(
+            f"event docs in {check_in} differ from the contracts; run `{COMMAND}`:", err=True
         )
         for line in problems:
-            print(f"  {line}", file=sys.stderr)
-        return 1
-    print(f"event docs in {args.check} match the contracts")
-    return 0
+            click.echo(f"  {line}", err=True)
+        raise SystemExit(1)
+    click.echo(f"event docs in {check_in} match the contracts")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -83,7 +83,7 @@ class Consumer:
         self.stopping.set()
 
     def run(self) -> None:
-        """Consume until stop(); a lost broker is reconnected with capped, jittered backoff."""
+        """Consume until stop(); a lost broker is reconnected with backoff (servicekit.backoff: equal jitter)."""
         backoff = Backoff()
         self._pool = self._open_pool()
         try:
@@ -244,14 +244,7 @@ class Consumer:
             exchange=topology.dead_letter_exchange(self.exchange),
             routing_key=topology.dead_letter_queue(self.queue),
             body=delivery.body,
-            properties=pika.BasicProperties(
-                content_type=props.content_type,
-                delivery_mode=pika.DeliveryMode.Persistent,
-                message_id=props.message_id,
-                correlation_id=props.correlation_id,
-                type=props.type,
-                headers=headers,
-            ),
+            properties=topology.sent_on(props, headers),
             mandatory=True,
         )
         metrics.EVENTS_DEAD_LETTERED.labels(self.queue, exc.event_type, "unreadable").inc()

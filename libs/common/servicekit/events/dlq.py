@@ -171,17 +171,10 @@ def _fresh_properties(properties: pika.BasicProperties) -> pika.BasicProperties:
         and k != "x-delivery-count"
     }
     headers[REPLAYED_HEADER] = int(headers.get(REPLAYED_HEADER, 0)) + 1
-    return pika.BasicProperties(
-        content_type=properties.content_type,
-        delivery_mode=pika.DeliveryMode.Persistent,
-        message_id=properties.message_id,
-        correlation_id=properties.correlation_id,
-        type=properties.type,
-        headers=headers,
-    )
+    return topology.sent_on(properties, headers)
 
 
 if __name__ == "__main__":
     from servicekit.events.dlq_command import main
 
-    raise SystemExit(main())
+    main(prog_name="python -m servicekit.events.dlq")

@@ -11,14 +11,14 @@ once the broker confirmed it; consumers that had already applied one ignore it (
 Exit status: 0 done, 1 failed (nothing found, broker unreachable, replay refused), 2 usage.
 """
 
-import argparse
 import json
-import sys
-from urllib.parse import urlsplit, urlunsplit
+from types import SimpleNamespace
 
+import click
 from pika.exceptions import AMQPError, UnroutableError
 
 from servicekit import config as env
+from servicekit.config_command import without_password
 from servicekit.events import dlq, topology
 
 SERVICES = ("auth", "tokens", "settings", "gateway")
@@ -31,14 +31,6 @@ class Failed(Exception):
 def queue_of(service: str, queue: str) -> str:
     owned = queue.startswith((f"{service}.", f"{service}@"))
     return queue if owned else topology.queue_name(service, queue)
-
-
-def without_password(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
 def _short(text: str, width: int) -> str:
@@ -155,54 +147,38 @@ def replay_letters(args, queue: str) -> None:
 COMMANDS = {"list": list_letters, "peek": peek_letters, "replay": replay_letters}
 
 
-def parser(prog: str = "python -m servicekit.events.dlq") -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog=prog,
-        description=__doc__.split("\n\n")[0],
-        epilog=__doc__.split("\n\n", 2)[2],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("command", choices=sorted(COMMANDS))
-    p.add_argument("--service", required=True, choices=SERVICES)
-    p.add_argument("--queue", required=True, help="consumer name, e.g. company-info")
-    p.add_argument("--limit", type=_positive, help="at most this many letters (list/peek: 50)")
-    p.add_argument(
-        "--id", dest="ids", action="append", metavar="EVENT_ID", help="only this event (repeat)"
-    )
-    p.add_argument("--amqp-url", default=None, help="default: AMQP_URL")
-    p.add_argument("--exchange", default=None, help="replay target; default: EVENTS_EXCHANGE")
-    return p
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return number
-
-
-def main(argv: list[str] | None = None, prog: str | None = None) -> int:
-    """Run the command; `prog` names it in help and usage when another tool (rfadmin) calls it."""
-    args = (parser(prog) if prog else parser()).parse_args(argv)
+@click.command(
+    "dlq",
+    help=__doc__.split("\n\n")[0],
+    epilog=__doc__.split("\n\n", 2)[2],
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.argument("command", type=click.Choice(sorted(COMMANDS)))
+@click.option("--service", required=True, type=click.Choice(SERVICES))
+@click.option("--queue", required=True, help="consumer name, e.g. company-info")
+@click.option(
+    "--limit", type=click.IntRange(min=1), help="at most this many letters (list/peek: 50)"
+)
+@click.option("--id", "ids", multiple=True, metavar="EVENT_ID", help="only this event (repeat)")
+@click.option("--amqp-url", default=None, help="default: AMQP_URL")
+@click.option("--exchange", default=None, help="replay target; default: EVENTS_EXCHANGE")
+def main(command: str, service: str, queue: str, **options) -> None:
+    args = SimpleNamespace(**options)
     args.amqp_url = args.amqp_url or env.get("AMQP_URL")
     args.exchange = args.exchange or env.get("EVENTS_EXCHANGE")
-    args.ids = set(args.ids) if args.ids else None
-    if args.limit is None and args.command != "replay":
+    args.ids = set(args.ids) or None
+    if args.limit is None and command != "replay":
         args.limit = 50
-    queue = queue_of(args.service, args.queue)
     try:
-        COMMANDS[args.command](args, queue)
+        COMMANDS[command](args, queue_of(service, queue))
     except dlq.NoDeadLetterQueue as exc:
-        return _fail(f"no dead-letter queue {exc} on the broker: wrong name, or never consumed")
+        _fail(f"no dead-letter queue {exc} on the broker: wrong name, or never consumed")
     except Failed as exc:
-        return _fail(str(exc))
+        _fail(str(exc))
     except AMQPError as exc:
-        return _fail(
-            f"RabbitMQ at {without_password(args.amqp_url)} failed: {type(exc).__name__} {exc}"
-        )
-    return 0
+        _fail(f"RabbitMQ at {without_password(args.amqp_url)} failed: {type(exc).__name__} {exc}")
 
 
-def _fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return 1
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    raise SystemExit(1)

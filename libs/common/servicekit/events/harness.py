@@ -22,16 +22,25 @@ from servicekit.events.consumer import Consumer
 from servicekit.events.relay import Relay
 
 
-def wait_for(condition: Callable[[], object], timeout: float = 60, what: str = "condition"):
-    """Poll until condition() is truthy and return it; a generous timeout only guards hangs."""
+def poll(condition: Callable[[], object], timeout: float, interval: float = 0.05):
+    """condition()'s first truthy value within `timeout` seconds, else None (for a caller that
+    records a timeout rather than failing on it, like `make chaos`)."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
+            return None
+        time.sleep(interval)
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 60, what: str = "condition"):
+    """Poll until condition() is truthy and return it; a generous timeout only guards hangs."""
+    value = poll(condition, timeout)
+    if not value:
+        raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+    return value
 
 
 @contextmanager

@@ -27,24 +27,26 @@ OUTBOX_OLDEST_AGE = Gauge(
     multiprocess_mode="livemax",
 )
 
-EVENTS_HANDLED = Counter(
-    "consumer_events_handled_total", "events applied (inbox row written)", ["consumer", "type"]
+
+def _per_event_type(name: str, documentation: str) -> Counter:
+    """A consumer's counter of deliveries, by consumer queue and event type."""
+    return Counter(name, documentation, ["consumer", "type"])
+
+
+EVENTS_HANDLED = _per_event_type(
+    "consumer_events_handled_total", "events applied (inbox row written)"
 )
-EVENTS_DUPLICATE = Counter(
-    "consumer_events_duplicate_total",
-    "deliveries of events already applied (skipped by the inbox)",
-    ["consumer", "type"],
+EVENTS_DUPLICATE = _per_event_type(
+    "consumer_events_duplicate_total", "deliveries of events already applied (skipped by the inbox)"
 )
-EVENTS_REDELIVERED = Counter(
-    "consumer_events_redelivered_total", "deliveries flagged as redelivered", ["consumer", "type"]
+EVENTS_REDELIVERED = _per_event_type(
+    "consumer_events_redelivered_total", "deliveries flagged as redelivered"
 )
-HANDLER_FAILURES = Counter(
-    "consumer_handler_failures_total",
-    "handler errors (rolled back, requeued)",
-    ["consumer", "type"],
+HANDLER_FAILURES = _per_event_type(
+    "consumer_handler_failures_total", "handler errors (rolled back, requeued)"
 )
-EVENTS_IGNORED = Counter(
-    "consumer_events_ignored_total", "bound events without a handler (acked)", ["consumer", "type"]
+EVENTS_IGNORED = _per_event_type(
+    "consumer_events_ignored_total", "bound events without a handler (acked)"
 )
 EVENTS_DEAD_LETTERED = Counter(
     "consumer_events_dead_lettered_total",

@@ -5,6 +5,7 @@ handle after the delivery limit, or cannot even read, ends in the consumer's own
 queue `<queue>.dlq` through the direct exchange `<exchange>.dlx`, routed by the DLQ's name.
 """
 
+import pika
 from pika.adapters.blocking_connection import BlockingChannel
 
 from servicekit.broker import declare_exchange, unrouted_name
@@ -13,6 +14,19 @@ from servicekit.broker import declare_exchange, unrouted_name
 REASON_HEADER = "x-rf-dead-letter-reason"
 ORIGINAL_EXCHANGE_HEADER = "x-rf-original-exchange"
 ORIGINAL_ROUTING_KEY_HEADER = "x-rf-original-routing-key"
+
+
+def sent_on(properties: pika.BasicProperties, headers: dict) -> pika.BasicProperties:
+    """The properties of a message sent on (to the dead-letter queue, or replayed from it): the
+    original's identity and type, persistent, with these headers."""
+    return pika.BasicProperties(
+        content_type=properties.content_type,
+        delivery_mode=pika.DeliveryMode.Persistent,
+        message_id=properties.message_id,
+        correlation_id=properties.correlation_id,
+        type=properties.type,
+        headers=headers,
+    )
 
 
 def queue_name(service: str, consumer: str) -> str:

@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
+import pytest
 import yaml
+from click.testing import CliRunner
 from servicekit.contracts import docs
 from servicekit.contracts.jsonschemas import documented_contracts, publisher_of
 
@@ -33,21 +35,31 @@ def test_the_bus_probe_events_are_not_documented_for_other_teams():
     assert "probe.recorded" not in docs.render()["catalogue.md"]
 
 
-def test_write_then_check_agree_and_stale_schemas_are_removed(tmp_path, capsys):
+def _docs(*args: str):
+    return CliRunner().invoke(docs.main, list(args))
+
+
+def test_write_then_check_agree_and_stale_schemas_are_removed(tmp_path):
     (tmp_path / "schemas").mkdir()
     (tmp_path / "schemas" / "retired.event.v1.json").write_text("{}")
     (tmp_path / "README.md").write_text("hand-written")
-    assert docs.main(["--check", str(tmp_path)]) == 1
-    report = capsys.readouterr().err
-    assert "missing: asyncapi.yaml" in report
-    assert "no longer generated: schemas/retired.event.v1.json" in report
-    assert docs.COMMAND in report
+    checked = _docs("--check", str(tmp_path))
+    assert checked.exit_code == 1
+    assert "missing: asyncapi.yaml" in checked.stderr
+    assert "no longer generated: schemas/retired.event.v1.json" in checked.stderr
+    assert docs.COMMAND in checked.stderr
 
-    assert docs.main(["--write", str(tmp_path)]) == 0
+    assert _docs("--write", str(tmp_path)).exit_code == 0
     assert not (tmp_path / "schemas" / "retired.event.v1.json").exists()
     assert (tmp_path / "README.md").read_text() == "hand-written"
-    assert docs.main(["--check", str(tmp_path)]) == 0
+    assert _docs("--check", str(tmp_path)).exit_code == 0
 
     (tmp_path / "catalogue.md").write_text("edited by hand\n")
-    assert docs.main(["--check", str(tmp_path)]) == 1
-    assert "out of date: catalogue.md" in capsys.readouterr().err
+    checked = _docs("--check", str(tmp_path))
+    assert checked.exit_code == 1
+    assert "out of date: catalogue.md" in checked.stderr
+
+
+@pytest.mark.parametrize("args", [[], ["--write", "a", "--check", "b"]], ids=["none", "both"])
+def test_the_command_wants_exactly_one_of_write_and_check(args):
+    assert _docs(*args).exit_code == 2

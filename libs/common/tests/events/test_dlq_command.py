@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pika
 import pytest
+from click.testing import CliRunner, Result
 from servicekit.events import dlq, topology
 from servicekit.events.dlq_command import main
 from servicekit.events.harness import dead_letter, delete_queues, wait_for
@@ -44,8 +45,8 @@ def dead_letters(amqp_url, exchange_name):
     delete_queues(amqp_url, exchange_name, queue)
 
 
-def run(amqp_url, exchange_name, *args: str) -> int:
-    return main([*args, "--amqp-url", amqp_url, "--exchange", exchange_name])
+def run(amqp_url, exchange_name, *args: str) -> Result:
+    return CliRunner().invoke(main, [*args, "--amqp-url", amqp_url, "--exchange", exchange_name])
 
 
 def queue_depth(amqp_url: str, queue: str) -> int:
@@ -56,14 +57,16 @@ def queue_depth(amqp_url: str, queue: str) -> int:
         connection.close()
 
 
+def _on(dead_letters, command: str, *args: str) -> list[str]:
+    return [command, "--service", "settings", "--queue", dead_letters.name, *args]
+
+
 def test_list_shows_each_dead_letter_with_its_reason_and_leaves_them(
-    amqp_url, exchange_name, dead_letters, capsys
+    amqp_url, exchange_name, dead_letters
 ):
-    assert (
-        run(amqp_url, exchange_name, "list", "--service", "settings", "--queue", dead_letters.name)
-        == 0
-    )
-    out = capsys.readouterr().out
+    listed = run(amqp_url, exchange_name, *_on(dead_letters, "list"))
+    assert listed.exit_code == 0
+    out = listed.stdout
     assert f"{dead_letters.queue}.dlq: 3 dead letter(s), showing 3" in out
     for event in dead_letters.failed:
         assert event["id"] in out
@@ -72,13 +75,13 @@ def test_list_shows_each_dead_letter_with_its_reason_and_leaves_them(
     assert dlq.count(amqp_url, dead_letters.queue) == 3
 
 
-def test_peek_by_id_shows_that_letter_whole_and_leaves_it(
-    amqp_url, exchange_name, dead_letters, capsys
-):
+def test_peek_by_id_shows_that_letter_whole_and_leaves_it(amqp_url, exchange_name, dead_letters):
     wanted = dead_letters.failed[1]
+    # the whole queue name works as well as the consumer's
     argv = ["peek", "--service", "settings", "--queue", dead_letters.queue, "--id", wanted["id"]]
-    assert run(amqp_url, exchange_name, *argv) == 0
-    out = capsys.readouterr().out
+    peeked = run(amqp_url, exchange_name, *argv)
+    assert peeked.exit_code == 0
+    out = peeked.stdout
     assert f"event id     {wanted['id']}" in out
     assert "reason       delivery_limit" in out
     assert f"delivery_limit from {dead_letters.queue}" in out
@@ -87,60 +90,59 @@ def test_peek_by_id_shows_that_letter_whole_and_leaves_it(
 
 
 def test_replay_by_id_sends_only_that_event_back_to_its_consumer(
-    amqp_url, exchange_name, dead_letters, capsys
+    amqp_url, exchange_name, dead_letters
 ):
     wanted = dead_letters.failed[0]
-    argv = ["replay", "--service", "settings", "--queue", dead_letters.name, "--id", wanted["id"]]
-    assert run(amqp_url, exchange_name, *argv) == 0
-    out = capsys.readouterr().out
+    replayed = run(amqp_url, exchange_name, *_on(dead_letters, "replay", "--id", wanted["id"]))
+    assert replayed.exit_code == 0
+    out = replayed.stdout
     assert f"replayed {wanted['id']} probe.recorded" in out
     assert f"1 of 3 dead letter(s) replayed from {dead_letters.queue}.dlq to {exchange_name}" in out
     assert dlq.count(amqp_url, dead_letters.queue) == 2
     assert queue_depth(amqp_url, dead_letters.queue) == 1
 
 
-def test_replay_with_a_limit_replays_that_many(amqp_url, exchange_name, dead_letters, capsys):
-    argv = ["replay", "--service", "settings", "--queue", dead_letters.name, "--limit", "2"]
-    assert run(amqp_url, exchange_name, *argv) == 0
-    assert "2 of 3 dead letter(s) replayed" in capsys.readouterr().out
+def test_replay_with_a_limit_replays_that_many(amqp_url, exchange_name, dead_letters):
+    replayed = run(amqp_url, exchange_name, *_on(dead_letters, "replay", "--limit", "2"))
+    assert replayed.exit_code == 0
+    assert "2 of 3 dead letter(s) replayed" in replayed.stdout
     assert dlq.count(amqp_url, dead_letters.queue) == 1
 
 
-def test_an_unknown_event_id_fails_and_replays_nothing(
-    amqp_url, exchange_name, dead_letters, capsys
-):
+def test_an_unknown_event_id_fails_and_replays_nothing(amqp_url, exchange_name, dead_letters):
     missing = str(uuid.uuid4())
     for command in ("peek", "replay"):
-        argv = [command, "--service", "settings", "--queue", dead_letters.name, "--id", missing]
-        assert run(amqp_url, exchange_name, *argv) == 1
-        assert f"error: not in {dead_letters.queue}.dlq: {missing}" in capsys.readouterr().err
+        failed = run(amqp_url, exchange_name, *_on(dead_letters, command, "--id", missing))
+        assert failed.exit_code == 1
+        assert f"error: not in {dead_letters.queue}.dlq: {missing}" in failed.stderr
     assert dlq.count(amqp_url, dead_letters.queue) == 3
 
 
 def test_a_replay_nobody_would_receive_is_refused_and_the_letter_stays(
-    amqp_url, exchange_name, dead_letters, capsys
+    amqp_url, exchange_name, dead_letters
 ):
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
     connection.channel().queue_unbind(dead_letters.queue, exchange_name, routing_key="probe.*")
     connection.close()
-    argv = ["replay", "--service", "settings", "--queue", dead_letters.name]
-    assert run(amqp_url, exchange_name, *argv) == 1
-    assert "it stays in the dead-letter queue. Replayed 0." in capsys.readouterr().err
+    refused = run(amqp_url, exchange_name, *_on(dead_letters, "replay"))
+    assert refused.exit_code == 1
+    assert "it stays in the dead-letter queue. Replayed 0." in refused.stderr
     assert dlq.count(amqp_url, dead_letters.queue) == 3
 
 
-def test_a_queue_without_dead_letters_queue_is_a_clear_error(amqp_url, exchange_name, capsys):
+def test_a_queue_without_dead_letters_queue_is_a_clear_error(amqp_url, exchange_name):
     argv = ["list", "--service", "tokens", "--queue", f"no-such-{uuid.uuid4().hex[:6]}"]
-    assert run(amqp_url, exchange_name, *argv) == 1
-    assert "error: no dead-letter queue tokens.no-such-" in capsys.readouterr().err
+    failed = run(amqp_url, exchange_name, *argv)
+    assert failed.exit_code == 1
+    assert "error: no dead-letter queue tokens.no-such-" in failed.stderr
 
 
-def test_an_unreachable_broker_is_a_clear_error_without_the_password(exchange_name, capsys):
+def test_an_unreachable_broker_is_a_clear_error_without_the_password(exchange_name):
     url = "amqp://operator:s3cret@127.0.0.1:1/%2F"
-    assert run(url, exchange_name, "list", "--service", "auth", "--queue", "mail") == 1
-    err = capsys.readouterr().err
-    assert "error: RabbitMQ at amqp://operator:***@127.0.0.1:1/%2F failed" in err
-    assert "s3cret" not in err
+    failed = run(url, exchange_name, "list", "--service", "auth", "--queue", "mail")
+    assert failed.exit_code == 1
+    assert "error: RabbitMQ at amqp://operator:***@127.0.0.1:1/%2F failed" in failed.stderr
+    assert "s3cret" not in failed.stderr + failed.stdout
 
 
 @pytest.mark.parametrize(
@@ -153,11 +155,10 @@ def test_an_unreachable_broker_is_a_clear_error_without_the_password(exchange_na
     ],
     ids=["unknown service", "unknown command", "no queue", "zero limit"],
 )
-def test_bad_usage_exits_2_with_a_message(argv, capsys):
-    with pytest.raises(SystemExit) as exit_:
-        main(argv)
-    assert exit_.value.code == 2
-    assert "error:" in capsys.readouterr().err
+def test_bad_usage_exits_2_with_a_message(argv):
+    answered = CliRunner().invoke(main, argv)
+    assert answered.exit_code == 2
+    assert "Error:" in answered.stderr
 
 
 def test_the_command_runs_as_a_module(amqp_url, exchange_name, dead_letters):

@@ -99,18 +99,20 @@ def test_two_relays_at_once_send_each_row_once_and_keep_each_organisations_order
     assert all(count > 0 for count in by_relay), by_relay
 
 
+def _wait_for_refusal(relay: Relay, reason: str) -> None:
+    def refused():
+        return metric("outbox_publish_failures_total", service=relay.service, reason=reason)
+
+    wait_for(refused, what=f"the refusal ({reason})")
+
+
 def test_an_unroutable_event_stays_pending_with_the_reason_and_is_sent_once_routable(
     outbox_db, consumer_db, amqp_url, exchange_name, probe_consumer
 ):
     (first,) = probes.write_probes(outbox_db, ["org-a"], per_org=1)
     relay = Relay("probe-unroutable", outbox_db, amqp_url, exchange_name, poll_interval=0.2)
     with running_relay(relay):
-        wait_for(
-            lambda: metric(
-                "outbox_publish_failures_total", service=relay.service, reason="unroutable"
-            ),
-            what="the refusal",
-        )
+        _wait_for_refusal(relay, "unroutable")
         with psycopg.connect(outbox_db) as conn:
             sent_at, attempts, last_error = conn.execute(
                 "SELECT sent_at, attempts, last_error FROM outbox WHERE id = %s", (first["id"],)
@@ -184,12 +186,7 @@ def test_a_nacked_event_stays_pending_and_holds_back_the_later_events_of_its_typ
         written = probes.write_probes(outbox_db, ["org-a"], per_org=3)
         relay = Relay("probe-nacked", outbox_db, amqp_url, exchange_name, poll_interval=0.2)
         with running_relay(relay):
-            wait_for(
-                lambda: metric(
-                    "outbox_publish_failures_total", service=relay.service, reason="nacked"
-                ),
-                what="the refusal",
-            )
+            _wait_for_refusal(relay, "nacked")
         with psycopg.connect(outbox_db) as conn:
             rows = conn.execute(
                 "SELECT id::text, sent_at IS NOT NULL, attempts, last_error FROM outbox"

@@ -39,8 +39,8 @@ def test_a_grant_revoked_at_fortnox_needs_the_customer_once_and_ny_token_clears_
     org_id = connected.org_id
     base = f"/internal/organisations/{org_id}/fortnox"
     fortnox_sandbox.control.revoke_consent(connected.tenant.tenant_id)
-    vouched = assertion_headers("fortnox.check", org_id, connected.user_id)
     for _ in range(2):  # the second check finds it refused already: no second event
+        vouched = assertion_headers("fortnox.check", org_id, connected.user_id)  # single-use
         assert tokens_server.post(base + "/check", headers=vouched).json()["ok"] is False
     [(kind, data)] = _types(helpers, raw, org_id)
     assert kind == "token.attention_needed" and data["reason"] == "reauthorization"
@@ -55,11 +55,14 @@ def test_the_customers_history_is_redacted_newest_first_and_at_most_twenty(
 ):
     connected = connect_org()
     base = f"/internal/organisations/{connected.org_id}/fortnox"
-    vouched = assertion_headers("fortnox.check", connected.org_id, connected.user_id)
+
+    def vouched():  # an assertion is single-use: a fresh one per check
+        return assertion_headers("fortnox.check", connected.org_id, connected.user_id)
+
     for _ in range(21):
-        tokens_server.post(base + "/check", headers=vouched)
+        tokens_server.post(base + "/check", headers=vouched())
     fortnox_sandbox.control.revoke_consent(connected.tenant.tenant_id)
-    tokens_server.post(base + "/check", headers=vouched)
+    tokens_server.post(base + "/check", headers=vouched())
     entries = tokens_server.get(base + "/history").json()["entries"]
     assert len(entries) == 20
     assert entries[0]["event"] == "failed" and entries[0]["cause"]

@@ -125,10 +125,17 @@ VARIABLES = [
         "a connection handed out within this window is kept fresh by the refresher",
     ),
     Variable(
-        "TOKENS_COOLDOWN_SECONDS", "30", "first cool-down after a temporary failure (doubles)"
+        "TOKENS_COOLDOWN_SECONDS",
+        "30",
+        "first cool-down after a temporary failure: doubles up to 15 min, equal jitter (between"
+        " half and all of that), never shorter than Fortnox's `Retry-After`",
     ),
     Variable("TOKENS_RETRY_ATTEMPTS", "3", "attempts of one token call on temporary failures"),
-    Variable("TOKENS_RETRY_BASE_SECONDS", "0.5", "back-off base between those attempts"),
+    Variable(
+        "TOKENS_RETRY_BASE_SECONDS",
+        "0.5",
+        "pause after the first of those attempts: doubles up to 5 s, equal jitter",
+    ),
     Variable(
         "TOKENS_LOCK_WAIT_SECONDS", "20", "longest wait for another process's renewal of a token"
     ),
@@ -164,7 +171,7 @@ VARIABLES = [
     Variable("ARGON2_PARALLELISM", "1", "argon2id lanes per password hash"),
     Variable("PASSWORD_RESET_MINUTES", "30", "a password-reset link works this long"),
     Variable("VERIFICATION_HOURS", "48", "an e-mail verification link works this long"),
-    Variable("INVITATION_HOURS", "72", "an invitation link works this long"),
+    Variable("INVITATION_HOURS", "72", "an invitation is pending, and its link works, this long"),
     Variable("CONSUMER_PREFETCH", "20", "unacknowledged messages a consumer holds at most"),
     Variable("CONSUMER_MAX_DELIVERIES", "5", "deliveries of one message before dead-lettering"),
     Variable("RELAY_BATCH_SIZE", "200", "outbox rows a relay sends per transaction at most"),

@@ -2,12 +2,12 @@
 environment's configuration, and the parameter types that refuse a malformed organisation id
 or time before anything runs."""
 
-import uuid
 from datetime import UTC, datetime
 
 import click
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
+from servicekit.ids import canonical_uuid
 from servicekit.migrate import command_pool
 
 from tokens import config as service_config
@@ -42,7 +42,7 @@ class OrgId(click.ParamType):
 
     def convert(self, value, param, ctx) -> str:
         try:
-            return str(uuid.UUID(str(value)))
+            return canonical_uuid(str(value))
         except ValueError:
             self.fail(f"{value!r} is not an organisation id (a UUID)", param, ctx)
 

@@ -9,7 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Blueprint
 from servicekit.http import internal_key
 
-from gateway.adapters.backend import SettingsClient, TokensClient
+from gateway.adapters.settings_client import SettingsClient
+from gateway.adapters.tokens_client import TokensClient
 from gateway.apps.resultat_finans import account, fortnox, pages
 
 APP_KEY = pages.APP_KEY

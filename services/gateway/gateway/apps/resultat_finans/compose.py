@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app
 from servicekit.http import ServiceRefused, ServiceUnavailable
 
-from gateway.adapters.backend import SettingsClient, TokensClient
+from gateway.adapters.settings_client import SettingsClient
+from gateway.adapters.tokens_client import TokensClient
 from gateway.apps.resultat_finans.attention import attention_message, history_text
 from gateway.web.session import auth_client, current_user
 

@@ -25,9 +25,10 @@ def build_blueprint() -> Blueprint:
         credential = internal_key(config["OWN_KEY"])
         state.app.extensions["rf_tokens"] = TokensClient(config["TOKENS_URL"], credential)
         state.app.extensions["rf_settings"] = SettingsClient(config["SETTINGS_URL"], credential)
-        # A page asks the tokens and the settings service at once: one fan-out thread per
-        # gunicorn thread (deploy/gunicorn.conf.py gives the gateway 16) never keeps one waiting.
-        state.app.extensions["rf_fanout"] = ThreadPoolExecutor(16, thread_name_prefix="rf-fanout")
+        # A page asks the tokens service twice (status, Händelser) while it asks the settings
+        # service itself: two fan-out threads per gunicorn thread (deploy/gunicorn.conf.py
+        # gives the gateway 16) never keep one waiting.
+        state.app.extensions["rf_fanout"] = ThreadPoolExecutor(32, thread_name_prefix="rf-fanout")
 
     pages.register(bp)
     account.register(bp)

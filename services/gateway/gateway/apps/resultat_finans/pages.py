@@ -45,9 +45,7 @@ def render_settings(
 ):
     user = current_user()
     # Konto shows the user's own account only: it needs neither the tokens nor the settings service.
-    view = compose.AppView() if tab == "konto" else compose.load(user.org_id)
-    if tab == "applikation":
-        compose.load_history(view, user.org_id)
+    view = compose.AppView() if tab == "konto" else compose.load(user.org_id, with_history=True)
     return render_template(
         "resultat_finans/settings.html",
         tab=tab,

@@ -20,9 +20,10 @@ from servicekit.outage import DependencyUnavailable
 CORRELATION_HEADER = "X-Correlation-ID"
 CLIENT_ADDRESS_HEADER = "X-Client-Address"
 INTERNAL_KEY_HEADER = "X-Internal-Key"
-# Connections kept open per client and process: gunicorn's threads plus the threads that fan a
-# page's look-ups out. A call beyond it opens a connection of its own instead of waiting.
-POOL_SIZE = 16
+# Connections kept open per client and process: as many as calls to one service can be in
+# flight at once (the gateway's 16 threads, each with two look-ups of the tokens service). A
+# call beyond it opens a connection of its own instead of waiting, closed after its answer.
+POOL_SIZE = 32
 REPEATABLE_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
 
 

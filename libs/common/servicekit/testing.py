@@ -9,7 +9,9 @@ import json
 import os
 import secrets
 import socket
+import threading
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -21,6 +23,7 @@ from servicekit import assertions, callers, db
 from servicekit.events import topology
 from servicekit.events.harness import poll
 from servicekit.http import INTERNAL_KEY_HEADER
+from servicekit.mailsink import free_port
 from servicekit.migrate import migrate
 
 LOCAL_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -307,3 +310,23 @@ def serving(app):
         yield app
     finally:
         app.extensions["db_pool"].close()
+
+
+@contextlib.contextmanager
+def served(server) -> Iterator[str]:
+    """A server of the socketserver kind (werkzeug's make_server, http.server's) answering on a
+    thread: its base URL inside the block; shut down and closed after it."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def nobody_there() -> str:
+    """The URL of a port nobody listens on: a service that is down, and never one that a
+    developer's `make run` happens to answer on."""
+    return f"http://127.0.0.1:{free_port()}"

@@ -1,14 +1,13 @@
 """The one client between services, against a real HTTP server on 127.0.0.1."""
 
 import json
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from servicekit.http import ServiceClient, ServiceRefused, ServiceUnavailable, internal_key
 from servicekit.logs import correlation_id
-from servicekit.mailsink import free_port
+from servicekit.testing import nobody_there, served
 
 REFUSAL = {"error": {"code": "invalid_input", "message": "No.", "fields": {"x": ["Bad."]}}}
 # path -> (status, body, extra headers); /echo answers what it was sent.
@@ -65,13 +64,8 @@ def peer():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Peer)
     server.daemon_threads = True
     server.connections = set()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    server.url = f"http://127.0.0.1:{server.server_port}"
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with served(server) as server.url:
+        yield server
 
 
 def test_a_call_sends_the_credential_and_correlation_id_and_answers_the_json(peer):
@@ -113,7 +107,7 @@ def test_an_empty_answer_is_an_empty_body(peer):
 
 
 def test_a_service_that_does_not_listen_is_unavailable():
-    client = ServiceClient("nobody", f"http://127.0.0.1:{free_port()}", internal_key("k"), 2)
+    client = ServiceClient("nobody", nobody_there(), internal_key("k"), 2)
     with pytest.raises(ServiceUnavailable):
         client.call("GET", "/anything")
 

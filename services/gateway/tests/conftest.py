@@ -2,7 +2,6 @@
 with a throwaway database, the demo data and a real SMTP sink."""
 
 import re
-import threading
 
 import pytest
 from auth import config as auth_config
@@ -12,8 +11,7 @@ from auth.entrypoints.api import create_app as create_auth
 from auth.handlers import seed
 from gateway import config as gateway_config
 from gateway.entrypoints.api import create_app as create_gateway
-from servicekit.mailsink import free_port
-from servicekit.testing import CALLER_KEYS
+from servicekit.testing import CALLER_KEYS, nobody_there, served
 from werkzeug.serving import make_server
 
 PASSWORD = seed.DEMO_PASSWORD
@@ -39,19 +37,18 @@ def auth_service(make_database, smtp_sink):
 def serving(app):
     """Serve a service's app on a thread server (its address in `app.url`) until the fixture
     that yields from this ends; then close the app's database pool."""
-    server = make_server("127.0.0.1", free_port(), app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.url = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
-    thread.join()
+    with served(make_server("127.0.0.1", 0, app, threaded=True)) as app.url:
+        yield app
     app.extensions["db_pool"].close()
 
 
 def gateway_env(auth_service, **overrides) -> dict:
+    """The gateway's environment: the auth service of the test; tokens and settings down unless
+    the test passes its own (never whatever a developer's `make run` has on the default ports)."""
     return {
         "AUTH_URL": auth_service.url,
+        "TOKENS_URL": nobody_there(),
+        "SETTINGS_URL": nobody_there(),
         **CALLER_KEYS,
         "GATEWAY_SECRET_KEY": "gateway-test-secret",
         "LOG_LEVEL": "WARNING",
@@ -107,6 +104,11 @@ def olle(gateway):
     visitor = Visitor(gateway)
     visitor.log_in("olle@jlmdata.se")
     return visitor
+
+
+def lacking(html: str, *texts: str) -> list[str]:
+    """The texts a page does not show (an assert on it names them)."""
+    return [text for text in texts if text not in html]
 
 
 def deliver_mail(auth_service) -> None:

@@ -5,7 +5,6 @@ import re
 import pytest
 from gateway import config as gateway_config
 from gateway.entrypoints.api import create_app as create_gateway
-from servicekit.mailsink import free_port
 
 from .conftest import PASSWORD, Visitor, db_rows, gateway_env
 
@@ -17,9 +16,7 @@ NEW_PASSWORD = "kaisas nya långa lösenfras"
 @pytest.fixture
 def gateway(auth_service):
     """Tokens and settings unreachable: Konto needs only the auth service."""
-    down = f"http://127.0.0.1:{free_port()}"
-    env = gateway_env(auth_service, TOKENS_URL=down, SETTINGS_URL=down)
-    return create_gateway(gateway_config.load(env))
+    return create_gateway(gateway_config.load(gateway_env(auth_service)))
 
 
 def change(visitor, current=PASSWORD, new=NEW_PASSWORD, repeat=None, **kw):

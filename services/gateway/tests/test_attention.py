@@ -11,7 +11,6 @@ import pytest
 from auth.handlers import notices
 from gateway import config as gateway_config
 from gateway.entrypoints.api import create_app as create_gateway
-from servicekit.mailsink import free_port
 from servicekit.testing import CALLER_KEYS
 from tokens import config as tokens_config
 from tokens.adapters.crypto import new_key
@@ -47,8 +46,7 @@ def tokens_service(make_database, fortnox_sandbox, amqp_url):
 
 @pytest.fixture
 def gateway(auth_service, tokens_service):
-    down = f"http://127.0.0.1:{free_port()}"
-    env = gateway_env(auth_service, TOKENS_URL=tokens_service.url, SETTINGS_URL=down)
+    env = gateway_env(auth_service, TOKENS_URL=tokens_service.url)
     return create_gateway(gateway_config.load(env))
 
 
@@ -121,9 +119,7 @@ def test_handelser_show_the_connections_events_in_swedish_to_admins_and_readers(
 
 
 def test_handelser_say_so_when_the_tokens_service_does_not_answer(auth_service):
-    down = f"http://127.0.0.1:{free_port()}"
-    env = gateway_env(auth_service, TOKENS_URL=down, SETTINGS_URL=down)
-    visitor = Visitor(create_gateway(gateway_config.load(env)))
+    visitor = Visitor(create_gateway(gateway_config.load(gateway_env(auth_service))))
     visitor.log_in()
     html = visitor.get(SETTINGS).get_data(as_text=True)
     assert "Händelserna kan inte visas just nu." in html

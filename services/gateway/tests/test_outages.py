@@ -3,15 +3,13 @@ with its message) with 503 and Retry-After, never a 500."""
 
 from gateway import config as gateway_config
 from gateway.entrypoints.api import create_app as create_gateway
-from servicekit.mailsink import free_port
+from servicekit.testing import nobody_there
 
 from .conftest import Visitor, gateway_env
 
-NOBODY = "http://127.0.0.1:{}"
-
 
 def test_logging_in_while_auth_is_down_shows_the_try_again_page(auth_service):
-    config = gateway_env(auth_service, AUTH_URL=NOBODY.format(free_port()))
+    config = gateway_env(auth_service, AUTH_URL=nobody_there())
     visitor = Visitor(create_gateway(gateway_config.load(config)))
     answer = visitor.post("/logga-in", {"identifier": "900232", "password": "whatever"})
     assert answer.status_code == 503
@@ -20,8 +18,7 @@ def test_logging_in_while_auth_is_down_shows_the_try_again_page(auth_service):
 
 
 def test_saving_the_payment_method_while_settings_is_down_says_so_with_503(auth_service):
-    down = NOBODY.format(free_port())
-    config = gateway_env(auth_service, TOKENS_URL=down, SETTINGS_URL=down)
+    config = gateway_env(auth_service)  # tokens and settings down
     kaisa = Visitor(create_gateway(gateway_config.load(config)))
     kaisa.log_in()
     form = {"method": "bankgiro", "number": "160-9908"}

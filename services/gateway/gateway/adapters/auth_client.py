@@ -10,26 +10,20 @@ SESSION_HEADER = "X-Session-Token"
 PASSWORD_TIMEOUT = 30.0
 
 
+def acting_for(session: str) -> dict[str, str]:
+    """The header that says whose session a call acts for."""
+    return {SESSION_HEADER: session}
+
+
 class AuthClient:
     """Each call answers the body or raises servicekit.http's ServiceUnavailable/ServiceRefused."""
 
     def __init__(self, base_url: str, credential: Mapping[str, str]):
         self.http = ServiceClient("auth", base_url, credential)
 
-    def _call(
-        self,
-        method: str,
-        path: str,
-        json=None,
-        session: str | None = None,
-        timeout: float | None = None,
-    ) -> dict:
-        headers = {SESSION_HEADER: session} if session else None
-        return self.http.call(method, path, json, headers, timeout)
-
     def log_in(self, identifier: str, password: str, client_address: str) -> dict:
         body = {"identifier": identifier, "password": password, "client_address": client_address}
-        return self._call("POST", "/internal/login", body, timeout=PASSWORD_TIMEOUT)
+        return self.http.call("POST", "/internal/login", body, timeout=PASSWORD_TIMEOUT)
 
     def resolve(self, session_token: str) -> dict:
         """Who the session is (with the organisation's apps); a look-up, so safe to repeat."""
@@ -37,7 +31,7 @@ class AuthClient:
         return self.http.call("POST", "/internal/sessions/resolve", body, repeatable=True)
 
     def log_out(self, session_token: str) -> None:
-        self._call("POST", "/internal/sessions/end", {"session_token": session_token})
+        self.http.call("POST", "/internal/sessions/end", {"session_token": session_token})
 
     def change_password(
         self, session: str, current_password: str, new_password: str, client_address: str
@@ -48,19 +42,19 @@ class AuthClient:
             "new_password": new_password,
             "client_address": client_address,
         }
-        return self._call(
-            "POST", "/internal/account/password", body, session=session, timeout=PASSWORD_TIMEOUT
+        return self.http.call(
+            "POST", "/internal/account/password", body, acting_for(session), PASSWORD_TIMEOUT
         )
 
     def request_reset(self, identifier: str, client_address: str) -> None:
         body = {"identifier": identifier, "client_address": client_address}
-        self._call("POST", "/internal/password-resets", body)
+        self.http.call("POST", "/internal/password-resets", body)
 
     def check_link(self, purpose: str, token: str) -> dict:
-        return self._call("POST", f"/internal/links/{purpose}/check", {"token": token})
+        return self.http.call("POST", f"/internal/links/{purpose}/check", {"token": token})
 
     def complete_reset(self, token: str, password: str) -> None:
-        self._call(
+        self.http.call(
             "POST",
             "/internal/password-resets/complete",
             {"token": token, "password": password},
@@ -68,34 +62,41 @@ class AuthClient:
         )
 
     def register(self, form: dict, client_address: str) -> None:
-        self._call("POST", "/internal/registrations", {**form, "client_address": client_address})
+        self.http.call(
+            "POST", "/internal/registrations", {**form, "client_address": client_address}
+        )
 
     def verify_email(self, token: str) -> dict:
-        return self._call("POST", "/internal/verifications", {"token": token})
+        return self.http.call("POST", "/internal/verifications", {"token": token})
 
     def accept_invitation(self, token: str, password: str) -> None:
         body = {"token": token, "password": password}
-        self._call("POST", "/internal/invitations/complete", body, timeout=PASSWORD_TIMEOUT)
+        self.http.call("POST", "/internal/invitations/complete", body, timeout=PASSWORD_TIMEOUT)
 
     def organisation(self, session: str, org_id: str) -> dict:
-        return self._call("GET", f"/internal/organisations/{org_id}", session=session)
+        return self.http.call(
+            "GET", f"/internal/organisations/{org_id}", headers=acting_for(session)
+        )
 
     def invite(self, session: str, org_id: str, name: str, email: str) -> None:
         body = {"name": name, "email": email}
-        self._call("POST", f"/internal/organisations/{org_id}/invitations", body, session=session)
+        self.http.call(
+            "POST", f"/internal/organisations/{org_id}/invitations", body, acting_for(session)
+        )
 
     def withdraw_invitation(self, session: str, org_id: str, invitation_id: str) -> None:
         path = f"/internal/organisations/{org_id}/invitations/{invitation_id}"
-        self._call("DELETE", path, session=session)
+        self.http.call("DELETE", path, headers=acting_for(session))
 
     def remove_member(self, session: str, org_id: str, user_id: str) -> None:
-        self._call("DELETE", f"/internal/organisations/{org_id}/members/{user_id}", session=session)
+        path = f"/internal/organisations/{org_id}/members/{user_id}"
+        self.http.call("DELETE", path, headers=acting_for(session))
 
     def assert_action(self, session: str, org_id: str, action: str) -> str:
         """Auth's signed word that the session's person starts `action` in the organisation."""
         path = f"/internal/organisations/{org_id}/assertions"
-        return self._call("POST", path, {"action": action}, session=session)["assertion"]
+        return self.http.call("POST", path, {"action": action}, acting_for(session))["assertion"]
 
     def change_role(self, session: str, org_id: str, user_id: str, role: str) -> None:
         path = f"/internal/organisations/{org_id}/members/{user_id}/role"
-        self._call("PUT", path, {"role": role}, session=session)
+        self.http.call("PUT", path, {"role": role}, acting_for(session))

@@ -132,15 +132,19 @@ def admin_required(view):
     return guarded
 
 
-def app_required(app_key: str):
-    """The page belongs to an app: the user's organisation must have it."""
+def app_required(app_key: str, *, admin: bool = False):
+    """The page belongs to an app: the user's organisation must have it (else 404); `admin`:
+    and only its administrators may use it (else 403)."""
 
     def decorate(view):
         @wraps(view)
         @login_required
         def guarded(*args, **kwargs):
-            if not current_user().has_app(app_key):
+            user = current_user()
+            if not user.has_app(app_key):
                 abort(404)
+            if admin and not user.is_admin:
+                abort(403)
             return view(*args, **kwargs)
 
         return guarded

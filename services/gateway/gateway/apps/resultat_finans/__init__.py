@@ -9,7 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Blueprint
 from servicekit.http import internal_key
 
-from gateway.adapters.backend import SettingsClient, TokensClient
+from gateway.adapters.settings_client import SettingsClient
+from gateway.adapters.tokens_client import TokensClient
 from gateway.apps.resultat_finans import account, fortnox, pages
 
 APP_KEY = pages.APP_KEY
@@ -24,9 +25,10 @@ def build_blueprint() -> Blueprint:
         credential = internal_key(config["OWN_KEY"])
         state.app.extensions["rf_tokens"] = TokensClient(config["TOKENS_URL"], credential)
         state.app.extensions["rf_settings"] = SettingsClient(config["SETTINGS_URL"], credential)
-        # A page asks the tokens and the settings service at once: one fan-out thread per
-        # gunicorn thread (deploy/gunicorn.conf.py gives the gateway 16) never keeps one waiting.
-        state.app.extensions["rf_fanout"] = ThreadPoolExecutor(16, thread_name_prefix="rf-fanout")
+        # A page asks the tokens service twice (status, Händelser) while it asks the settings
+        # service itself: two fan-out threads per gunicorn thread (deploy/gunicorn.conf.py
+        # gives the gateway 16) never keep one waiting.
+        state.app.extensions["rf_fanout"] = ThreadPoolExecutor(32, thread_name_prefix="rf-fanout")
 
     pages.register(bp)
     account.register(bp)

@@ -1,7 +1,7 @@
 """What a Resultat Finans page shows, gathered from the services that may each be down."""
 
 import contextvars
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app
 from servicekit.http import ServiceRefused, ServiceUnavailable
 
-from gateway.adapters.backend import SettingsClient, TokensClient
+from gateway.adapters.settings_client import SettingsClient
+from gateway.adapters.tokens_client import TokensClient
 from gateway.apps.resultat_finans.attention import attention_message, history_text
 from gateway.web.session import auth_client, current_user
 
@@ -94,11 +95,13 @@ class AppView:
         return "ok" if self.status.get("access_token_valid") else "action"
 
 
-def load(org_id: str) -> AppView:
-    """Both services asked at once: the tokens service on the page's fan-out thread (with this
-    request's context, so its correlation id goes along), the settings service right here."""
+def load(org_id: str, *, with_history: bool = False) -> AppView:
+    """Every look-up of the page at once: the tokens service's on the page's fan-out threads
+    (with this request's context, so its correlation id goes along), the settings service's
+    right here. `with_history`: Händelser too, shown only when the status came as well."""
     view = AppView()
-    status = fanout().submit(contextvars.copy_context().run, tokens().status, org_id)
+    status = _aside(tokens().status, org_id)
+    history = _aside(tokens().history, org_id) if with_history else None
     try:
         overview = settings().overview(org_id)
     except ServiceUnavailable:
@@ -120,20 +123,25 @@ def load(org_id: str) -> AppView:
             "organisation_number": view.status.get("organisation_number"),
             "database_number": view.status.get("database_number"),
         }
+    if history is not None:
+        _add_history(view, history)
     return view
 
 
-def load_history(view: AppView, org_id: str) -> None:
+def _aside(call, org_id: str) -> Future:
+    return fanout().submit(contextvars.copy_context().run, call, org_id)
+
+
+def _add_history(view: AppView, history: Future) -> None:
     """Händelser for the Applikation tab; left None (and said so) when tokens does not answer."""
-    if view.status is None:
-        return  # the tokens service did not answer for the status: no second wait
     try:
-        entries = tokens().history(org_id)
+        entries = history.result()
     except ServiceUnavailable:
         if UNAVAILABLE["tokens"] not in view.unavailable:
             view.unavailable.append(UNAVAILABLE["tokens"])
         return
-    view.history = [{"at": swedish_time(e["at"]), "text": history_text(e)} for e in entries]
+    if view.status is not None:
+        view.history = [{"at": swedish_time(e["at"]), "text": history_text(e)} for e in entries]
 
 
 def swedish_time(iso: str) -> str:

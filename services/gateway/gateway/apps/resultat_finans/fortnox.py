@@ -5,7 +5,7 @@ the tokens service at once and redirects, so the code stays out of the browser's
 any Referer; nothing here logs the query string (gunicorn's access log is off as well).
 """
 
-from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
+from flask import Blueprint, flash, make_response, redirect, request, url_for
 from servicekit.http import ServiceRefused, ServiceUnavailable
 
 from gateway.apps.resultat_finans import compose, texts
@@ -15,16 +15,10 @@ from gateway.web.session import app_required, current_user
 CALLBACK_FIELDS = ("state", "code", "error", "error_description")
 
 
-def _admin() -> None:
-    if not current_user().is_admin:
-        abort(403)
-
-
 def register(bp: Blueprint) -> None:
     @bp.post("/resultat-finans/fortnox/ny-token")
-    @app_required(APP_KEY)
+    @app_required(APP_KEY, admin=True)
     def new_token():
-        _admin()
         user = current_user()
         try:
             assertion = compose.vouched("fortnox.connect")
@@ -68,9 +62,8 @@ def register(bp: Blueprint) -> None:
         return redirect(settings_url() + "#fortnox", code=303)
 
     @bp.post("/resultat-finans/fortnox/koppla-fran")
-    @app_required(APP_KEY)
+    @app_required(APP_KEY, admin=True)
     def disconnect():
-        _admin()
         user = current_user()
         try:
             compose.tokens().disconnect(user.org_id, compose.vouched("fortnox.disconnect"))

@@ -2,16 +2,7 @@
 
 from urllib.parse import urlparse
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from servicekit.http import ServiceRefused, ServiceUnavailable
 from servicekit.web import with_retry_after
 
@@ -54,9 +45,7 @@ def render_settings(
 ):
     user = current_user()
     # Konto shows the user's own account only: it needs neither the tokens nor the settings service.
-    view = compose.AppView() if tab == "konto" else compose.load(user.org_id)
-    if tab == "applikation":
-        compose.load_history(view, user.org_id)
+    view = compose.AppView() if tab == "konto" else compose.load(user.org_id, with_history=True)
     return render_template(
         "resultat_finans/settings.html",
         tab=tab,
@@ -85,11 +74,9 @@ def register(bp: Blueprint) -> None:
         return render_settings(tab if tab in TABS else "applikation")
 
     @bp.post("/resultat-finans/installningar/betalningssatt")
-    @app_required(APP_KEY)
+    @app_required(APP_KEY, admin=True)
     def save_payment_method():
         user = current_user()
-        if not user.is_admin:
-            abort(403)
         form = {name: request.form.get(name, "").strip() for name in PAYMENT_FIELDS}
         try:
             assertion = compose.vouched("settings.save_payment_method")

@@ -13,17 +13,25 @@ from settings.domain.errors import TokensUnavailable
 from settings.domain.payment import InvalidPaymentMethod
 from settings.handlers import Services, company, payment
 
+# Built once: a schema costs more to build than the overview's queries take, and dumping and
+# loading do not change it, so the threads of a worker share them.
+_PAYMENT_METHOD_OUT = schemas.PaymentMethodOut()
+_PAYMENT_METHOD_IN = schemas.PaymentMethodIn()
+_PAYMENT_METHOD_SAVED = schemas.PaymentMethodSaved()
+_HISTORY_OUT = schemas.PaymentMethodOut(many=True)
+_COMPANY_OUT = schemas.CompanyOut()
+
 
 def _svc() -> Services:
     return current_app.extensions["settings"]
 
 
 def _payment_method(row: dict | None) -> dict:
-    return schemas.PaymentMethodOut().dump(row) if row else {"configured": False}
+    return _PAYMENT_METHOD_OUT.dump(row) if row else {"configured": False}
 
 
 def _company(info) -> dict:
-    return schemas.CompanyOut().dump(info) if info else {"known": False}
+    return _COMPANY_OUT.dump(info) if info else {"known": False}
 
 
 DESCRIPTION = """The settings service keeps each organisation's payment method, with who saved it
@@ -89,16 +97,16 @@ def build_blueprint(credentials: dict[str, str]) -> Blueprint:
             org_id,
             admin=True,
         )
-        body = schemas.PaymentMethodIn().load(request.get_json(silent=True) or {})
+        body = _PAYMENT_METHOD_IN.load(request.get_json(silent=True) or {})
         row, changed = payment.change(_svc(), org_id, body, f"user:{who['user_id']}")
-        return jsonify(schemas.PaymentMethodSaved().dump(row | {"changed": changed}))
+        return jsonify(_PAYMENT_METHOD_SAVED.dump(row | {"changed": changed}))
 
     @bp.get("/payment-method/history")
     @openapi.org_operation(responses={200: schemas.PaymentMethodHistory})
     def payment_method_history(org_id: str):
         """Every saved payment method with who saved it and when, newest first."""
         entries = payment.history(_svc(), valid_org_id(org_id))
-        return jsonify(entries=schemas.PaymentMethodOut(many=True).dump(entries))
+        return jsonify(entries=_HISTORY_OUT.dump(entries))
 
     @bp.get("/company")
     @openapi.org_operation(responses={200: schemas.CompanyOut})

@@ -50,6 +50,12 @@ for the status, the Resultat Finans backend for access tokens, operators for the
 # Schemas hold no request state; one instance each serves every request.
 _HANDED_OUT = schemas.HandOutOut()
 _STATUS_OUT = schemas.StatusOut()
+_STARTED_OUT = schemas.StartConnectOut()
+_OUTCOME_OUT = schemas.OutcomeOut()
+_CHECK_OUT = schemas.CheckOut()
+_DISCONNECT_OUT = schemas.DisconnectOut()
+_AUDIT_OUT = schemas.AuditTrailOut()
+_HISTORY_OUT = schemas.HistoryOut()
 
 _GATEWAY = frozenset({"gateway"})
 # Which caller may call which route (view name -> callers); a route not listed is refused. Only
@@ -128,7 +134,7 @@ def _internal_api(credentials: dict[str, str]) -> Blueprint:
             body["account_type"],
             who["organisation_number"],  # auth's, never the gateway's word
         )
-        return schemas.StartConnectOut().dump(started), 201
+        return _STARTED_OUT.dump(started), 201
 
     @api.post("/fortnox/callback")
     @openapi.operation(
@@ -148,7 +154,7 @@ def _internal_api(credentials: dict[str, str]) -> Blueprint:
         body.pop("error_description")
         body |= {"user_id": who["user_id"], "session_ref": who["session_ref"]}
         outcome = connect.complete_connect(_svc(), **body)
-        return schemas.OutcomeOut().dump(outcome)
+        return _OUTCOME_OUT.dump(outcome)
 
     @api.get(base)
     @openapi.org_operation(responses={200: schemas.StatusOut})
@@ -177,7 +183,7 @@ def _internal_api(credentials: dict[str, str]) -> Blueprint:
         org_id = valid_org_id(org_id)
         who = assertions.required(_keys(), "fortnox.check", org_id)
         result = connection_check.check(_svc(), org_id, actor=f"user:{who['user_id']}")
-        return schemas.CheckOut().dump(result)
+        return _CHECK_OUT.dump(result)
 
     @api.post(base + "/disconnect")
     @openapi.org_operation(responses={200: schemas.DisconnectOut}, errors=(404, 503))
@@ -192,14 +198,14 @@ def _internal_api(credentials: dict[str, str]) -> Blueprint:
         result = revocation.disconnect(
             _svc(), org_id, actor=f"user:{who['user_id']}", user_id=who["user_id"]
         )
-        return schemas.DisconnectOut().dump(result)
+        return _DISCONNECT_OUT.dump(result)
 
     @api.get(base + "/audit")
     @openapi.org_operation(responses={200: schemas.AuditTrailOut})
     def audit(org_id):
         """The connection's audit trail, newest first (at most 200 entries)."""
         entries = _svc().store.audit_trail(valid_org_id(org_id))
-        return schemas.AuditTrailOut().dump({"entries": entries})
+        return _AUDIT_OUT.dump({"entries": entries})
 
     @api.get(base + "/history")
     @openapi.org_operation(responses={200: schemas.HistoryOut})
@@ -210,7 +216,7 @@ def _internal_api(credentials: dict[str, str]) -> Blueprint:
         (with its cause), upgraded, disconnected. Redacted, unlike `/audit` (operators):
         no user ids, no details of Fortnox's answers."""
         entries = history.customer_history(_svc(), valid_org_id(org_id))
-        return schemas.HistoryOut().dump({"entries": entries})
+        return _HISTORY_OUT.dump({"entries": entries})
 
     return api
 

@@ -77,8 +77,8 @@ class MailWorker:
         """Throttling events of keys never hit again would otherwise stay for ever."""
         now = self.svc.clock()
         if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
-            with db.transaction(self.pool) as conn:
-                throttling.prune(conn, now)
+            with self.svc.accounts.transaction() as rows:
+                throttling.prune(rows, now)
             self._pruned_at = now
 
     def _listen(self) -> None:

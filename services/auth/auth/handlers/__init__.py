@@ -36,6 +36,9 @@ class Services:
     settings: Settings
     directory: Any = None  # adapters.directory.Directory: an organisation's members, locked
     sessions: Any = None  # adapters.store.SessionBook: the sessions as a page's look-up reads them
+    accounts: Any = (
+        None  # adapters.accounts.Accounts: users, links, throttling, mail, in a transaction
+    )
     clock: Clock = field(default=utc_now)
 
     def link(self, path: str, token: str | None = None) -> str:

@@ -5,6 +5,7 @@ import logging
 from servicekit.db import transaction
 
 from auth.adapters import mail, repository, store
+from auth.adapters.accounts import AccountRows
 from auth.adapters.secrets import digest, new_secret
 from auth.domain import mails, passwords
 from auth.domain.errors import InvalidInput, SessionInvalid, WrongCurrentPassword
@@ -51,13 +52,13 @@ def change_password(
 
     user_id = me["user_id"]
     with transaction(svc.pool) as conn:
-        attempt = reserve_password_attempt(conn, user_id, client_address, svc.clock())
+        attempt = reserve_password_attempt(AccountRows(conn), user_id, client_address, svc.clock())
         checked_hash = repository.find_user(conn, user_id)["password_hash"]
     if not svc.hasher.verify(checked_hash, current_password):
         log.info("password change refused", extra={"user_id": user_id, "reason": "wrong_current"})
         raise WrongCurrentPassword()
     with transaction(svc.pool) as conn:
-        password_accepted(conn, attempt)
+        password_accepted(AccountRows(conn), attempt)
     if new_password == current_password:
         raise InvalidInput(fields={"new_password": SAME_AS_BEFORE})
 
@@ -70,7 +71,7 @@ def change_password(
         if session is None or locked["disabled_at"] or locked["password_hash"] != checked_hash:
             raise SessionInvalid()
         user = repository.find_user(conn, user_id)
-        store_password(svc, conn, user, new_hash, reason="changed")
+        store_password(svc, AccountRows(conn), user, new_hash, reason="changed")
         others = store.delete_sessions_of(conn, user_id)
         store.insert_session(conn, id_hash, user_id, svc.clock(), created_at=session["created_at"])
         message = mails.password_changed_in_account(user["name"], svc.link("/glomt-losenord"))

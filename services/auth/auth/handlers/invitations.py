@@ -9,6 +9,7 @@ from servicekit.events.outbox import publish
 
 from auth.adapters import invitations as store
 from auth.adapters import mail, repository
+from auth.adapters.accounts import AccountRows
 from auth.adapters.secrets import digest, new_secret
 from auth.domain import fields, mails, members
 from auth.domain.errors import InvalidInput, NotFound, TokenInvalid
@@ -36,7 +37,9 @@ def invite(svc: Services, actor: dict, org_id: str, form: dict) -> dict:
     now = svc.clock()
     with transaction(svc.pool) as conn:
         quotas = [(INVITE_ORG, f"invite-org:{org_id}")]
-        reserve(conn, quotas + [(INVITE_ADMIN, f"invite-admin:{actor['user_id']}")], now)
+        reserve(
+            AccountRows(conn), quotas + [(INVITE_ADMIN, f"invite-admin:{actor['user_id']}")], now
+        )
         account = repository.find_user_by_email(conn, email)
         if account is not None and str(account["org_id"]) == str(org_id):
             raise InvalidInput(fields={"email": "Personen finns redan i er organisation."})
@@ -53,7 +56,7 @@ def invite(svc: Services, actor: dict, org_id: str, form: dict) -> dict:
             now=now,
             expires_at=now + ttl,
         )
-        if may_mail(conn, email, now):
+        if may_mail(AccountRows(conn), email, now):
             has_account = account is not None and account["password_hash"] is not None
             message = mails.invitation(
                 account["name"] if has_account else name,
@@ -106,12 +109,14 @@ def accept(svc: Services, token: str | None, password: str, client_address: str 
         if account is None or account["password_hash"] is None:
             _join_as_new(svc, conn, invitation, account, password)
             return
-        attempt = reserve_password_attempt(conn, str(account["id"]), client_address, svc.clock())
+        attempt = reserve_password_attempt(
+            AccountRows(conn), str(account["id"]), client_address, svc.clock()
+        )
     usable = account["password_hash"] if account["disabled_at"] is None else None
     if not password or not svc.hasher.verify(usable, password):
         raise InvalidInput(fields={"password": WRONG_PASSWORD})
     with transaction(svc.pool) as conn:
-        password_accepted(conn, attempt)
+        password_accepted(AccountRows(conn), attempt)
         invitation = _open(svc, conn, token)
         _move(svc, conn, invitation, account)
 
@@ -126,7 +131,7 @@ def _join_as_new(svc: Services, conn, invitation: Invitation, placeholder, passw
     user = {"id": user_id, "email": invitation.email, "username": None, "org_id": org_id}
     repository.add_member(conn, org_id, user_id, "user")
     publish_new_member(conn, org_id, user_id, invitation.name, "user", "invitation")
-    set_new_password(svc, conn, user, password, reason="invitation")
+    set_new_password(svc, AccountRows(conn), user, password, reason="invitation")
     store.end(conn, invitation.id, "accepted", svc.clock())
     log.info("invitation accepted", extra={"org_id": org_id, "user_id": user_id})
 

@@ -6,6 +6,7 @@ from servicekit.db import transaction
 from servicekit.events.outbox import publish
 
 from auth.adapters import mail, repository
+from auth.adapters.accounts import AccountRows
 from auth.domain import fields, mails, orgnumber, passwords
 from auth.domain.errors import InvalidInput
 from auth.domain.throttle import (
@@ -70,7 +71,7 @@ def register(svc: Services, form: dict, client_address: str) -> None:
         if existing is not None and _pending_invitee(existing):
             _release_invitation(conn, existing)
         elif existing is not None:
-            if may_mail(conn, existing["email"], now):
+            if may_mail(AccountRows(conn), existing["email"], now):
                 message = mails.already_registered(
                     existing["name"], svc.link("/logga-in"), svc.link("/glomt-losenord")
                 )
@@ -86,7 +87,7 @@ def register(svc: Services, form: dict, client_address: str) -> None:
         repository.add_member(conn, org["id"], user_id, "administrator")
         publish_new_org(conn, org, NEW_CUSTOMER_APPS)
         publish_new_member(conn, org["id"], user_id, clean["name"], "administrator", "signup")
-        link = links.issue(svc, conn, "verify", user_id)
+        link = links.issue(svc, AccountRows(conn), "verify", user_id)
         message = mails.verify_email(clean["name"], clean["company_name"], link)
         mail.enqueue(conn, svc.clock(), clean["email"], message.subject, message.body)
     log.info("customer registered", extra={"org_id": org["id"], "user_id": user_id})
@@ -97,12 +98,12 @@ def _tell_the_company(svc: Services, conn, clean: dict, now) -> None:
     its administrators and the person registering a mail (so the form reveals no customer)."""
     admins = repository.active_admins_of_org_number(conn, clean["org_number"])
     for admin in admins:
-        if may_mail(conn, admin["email"], now):
+        if may_mail(AccountRows(conn), admin["email"], now):
             message = mails.company_already_customer(
                 admin["name"], admin["company"], clean["org_number"], clean["email"]
             )
             mail.enqueue(conn, now, admin["email"], message.subject, message.body)
-    if may_mail(conn, clean["email"], now):
+    if may_mail(AccountRows(conn), clean["email"], now):
         message = mails.registration_not_completed(clean["name"], clean["company_name"])
         mail.enqueue(conn, now, clean["email"], message.subject, message.body)
 
@@ -127,7 +128,7 @@ def _count_registration(svc: Services, email: str, client_address: str, now) -> 
     costs 19 MiB and tens of milliseconds: a flood must stop before it)."""
     with transaction(svc.pool) as conn:
         reserve(
-            conn,
+            AccountRows(conn),
             [
                 (REGISTER_NETWORK, f"register-network:{client_network(client_address)}"),
                 (REGISTER_EMAIL, f"register-email:{email.casefold()}"),
@@ -141,8 +142,8 @@ def _count_registration(svc: Services, email: str, client_address: str, now) -> 
 def verify_email(svc: Services, token: str | None) -> dict:
     """Mark the address verified; the person logs in next (verification is not a log-in)."""
     with transaction(svc.pool) as conn:
-        user = links.take(svc, conn, "verify", token)
-        links.consume(svc, conn, "verify", str(user["id"]))
+        user = links.take(svc, AccountRows(conn), "verify", token)
+        links.consume(svc, AccountRows(conn), "verify", str(user["id"]))
         org_id = str(user["org_id"])
         if repository.mark_verified(conn, user["id"], svc.clock()):
             publish(conn, "user.verified", org_id, {"user_id": user["id"], "org_id": org_id})

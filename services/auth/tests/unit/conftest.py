@@ -7,6 +7,8 @@ import pytest
 from auth.domain.sessions import Lifetime
 from auth.handlers import Services, Settings
 
+from .fakes import FakeAccounts, FakeHasher
+
 DEMO_ORG = "org-1"
 
 
@@ -94,10 +96,11 @@ def fake_svc():
     directory = FakeDirectory({DEMO_ORG: {"kaisa": "administrator", "olle": "user"}})
     return Services(
         pool=None,
-        hasher=None,
+        hasher=FakeHasher(),
         smtp=None,
         settings=settings,
         directory=directory,
         sessions=FakeSessions(),
+        accounts=FakeAccounts(),
         clock=FakeClock(),
     )

@@ -3,6 +3,7 @@
 from servicekit.db import transaction
 
 from auth.adapters import repository
+from auth.adapters.accounts import AccountRows
 from auth.handlers import Services
 from auth.handlers.signup import publish_new_member, publish_new_org
 
@@ -28,7 +29,7 @@ def seed_demo(svc: Services) -> list[str]:
                 customer_number="900232",
                 org_id=DEMO_ORG_ID,
             )
-            publish_new_org(conn, org, DEMO_APPS)
+            publish_new_org(AccountRows(conn), org, DEMO_APPS)
             created.append("organisation Jlmdata AB")
         repository.enable_apps(conn, DEMO_ORG_ID, DEMO_APPS)
         for username, email, name, role in DEMO_USERS:
@@ -43,6 +44,6 @@ def seed_demo(svc: Services) -> list[str]:
                 verified_at=svc.clock(),
             )
             repository.add_member(conn, DEMO_ORG_ID, user_id, role)
-            publish_new_member(conn, DEMO_ORG_ID, user_id, name, role, "seed")
+            publish_new_member(AccountRows(conn), DEMO_ORG_ID, user_id, name, role, "seed")
             created.append(f"user {name}")
     return created

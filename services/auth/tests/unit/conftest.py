@@ -94,13 +94,15 @@ def fake_svc():
         public_base_url="https://apps.example.se",
     )
     directory = FakeDirectory({DEMO_ORG: {"kaisa": "administrator", "olle": "user"}})
+    sessions, accounts = FakeSessions(), FakeAccounts()
+    accounts.sessions = sessions.rows  # one table of sessions behind both ports
     return Services(
         pool=None,
         hasher=FakeHasher(),
         smtp=None,
         settings=settings,
         directory=directory,
-        sessions=FakeSessions(),
-        accounts=FakeAccounts(),
+        sessions=sessions,
+        accounts=accounts,
         clock=FakeClock(),
     )

@@ -3,7 +3,10 @@ that raises leaves them as they were, as PostgreSQL's would."""
 
 import copy
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
+
+from auth.domain.invitations import Invitation
 
 
 class FakeHasher:
@@ -22,9 +25,12 @@ class FakeHasher:
 class FakeAccounts:
     def __init__(self):
         self.users: dict[str, dict] = {}
-        self.orgs: dict[str, dict] = {"org-1": {"id": "org-1", "name": "Jlmdata AB"}}
+        self.orgs: dict[str, dict] = {
+            "org-1": {"id": "org-1", "name": "Jlmdata AB", "org_number": "559192-5788"}
+        }
         self.sessions: dict[bytes, dict] = {}
         self.tokens: list[dict] = []
+        self.invitations: dict[str, tuple[Invitation, bytes]] = {}
         self.throttle: dict[int, tuple[str, datetime]] = {}
         self.mails: list[dict] = []
         self.events: list[tuple[str, str, dict]] = []
@@ -64,8 +70,15 @@ class FakeAccounts:
                 return dict(user)
         return None
 
+    def user_by_email(self, email: str) -> dict | None:
+        found = [u for u in self.users.values() if u["email"].lower() == email.lower()]
+        return dict(found[0]) if found else None
+
     def user(self, user_id: str) -> dict | None:
         return dict(self.users[user_id]) if user_id in self.users else None
+
+    def lock_user(self, user_id: str) -> dict | None:
+        return self.user(user_id)
 
     def set_password(self, user_id: str, password_hash: str) -> None:
         self.users[user_id]["password_hash"] = password_hash
@@ -76,8 +89,82 @@ class FakeAccounts:
         user["email_verified_at"] = user["email_verified_at"] or at
         return first
 
+    def insert_user(self, *, email: str, name: str, password_hash: str | None) -> str:
+        user_id = f"user-{len(self.users) + 1}"
+        self.add_user(user_id, email, None, name=name, email_verified_at=None, org_id=None)
+        self.users[user_id]["password_hash"] = password_hash
+        return user_id
+
+    def delete_user(self, user_id: str) -> None:
+        del self.users[user_id]
+
+    # organisations and memberships: one per user, on the user's row
     def org(self, org_id: str) -> dict | None:
         return self.orgs.get(org_id)
+
+    def org_number_taken(self, org_number: str) -> bool:
+        return any(o["org_number"] == org_number for o in self.orgs.values())
+
+    def active_admins_of_org_number(self, org_number: str) -> list[dict]:
+        return [
+            {"company": self.orgs[u["org_id"]]["name"], "name": u["name"], "email": u["email"]}
+            for u in self.users.values()
+            if u["org_id"] in self.orgs
+            and self.orgs[u["org_id"]]["org_number"] == org_number
+            and u["role"] == "administrator"
+            and u["password_hash"] is not None
+            and u["disabled_at"] is None
+        ]
+
+    def insert_org(self, *, name: str, org_number: str) -> dict:
+        org_id = f"org-{len(self.orgs) + 1}"
+        customer_number = str(900300 + len(self.orgs))
+        org = {"id": org_id, "name": name, "org_number": org_number}
+        self.orgs[org_id] = org | {"customer_number": customer_number, "apps": []}
+        return org | {"customer_number": customer_number}
+
+    def enable_apps(self, org_id: str, app_keys: list[str]) -> None:
+        self.orgs[org_id]["apps"] += app_keys
+
+    def add_member(self, org_id: str, user_id: str, role: str) -> None:
+        self.users[user_id] |= {"org_id": org_id, "role": role}
+
+    def lock_roles(self, org_id: str) -> list[str]:
+        return [u["role"] for u in self.users.values() if u["org_id"] == org_id]
+
+    def leave(self, user_id: str) -> None:
+        self.users[user_id] |= {"org_id": None, "role": None}
+
+    # invitations
+    def insert_invitation(self, *, token_hash: bytes, now, invited_by: str, **fields) -> str:
+        invitation = Invitation(id=f"inv-{len(self.invitations) + 1}", created_at=now, **fields)
+        self.invitations[invitation.id] = (invitation, token_hash)
+        return invitation.id
+
+    def invitation_by_token(self, token_hash: bytes) -> Invitation | None:
+        found = [i for i, h in self.invitations.values() if h == token_hash]
+        return found[0] if found else None
+
+    def pending_invitations(self, org_id: str, now: datetime) -> list[Invitation]:
+        return [i for i, _ in self.invitations.values() if i.org_id == org_id and i.pending(now)]
+
+    def end_invitation(self, invitation_id: str, outcome: str, now: datetime) -> bool:
+        invitation, token_hash = self.invitations[invitation_id]
+        if invitation.outcome is not None:
+            return False
+        self.invitations[invitation_id] = (replace(invitation, outcome=outcome), token_hash)
+        return True
+
+    def withdraw_open_invitations(self, org_id: str, email: str, now: datetime) -> None:
+        for i, _ in list(self.invitations.values()):
+            if i.org_id == org_id and i.email.lower() == email.lower() and i.outcome is None:
+                self.end_invitation(i.id, "withdrawn", now)
+
+    def withdraw_invitation(self, org_id: str, invitation_id: str, now: datetime) -> bool:
+        invitation, _ = self.invitations.get(invitation_id, (None, None))
+        if invitation is None or invitation.org_id != org_id or not invitation.pending(now):
+            return False
+        return self.end_invitation(invitation_id, "withdrawn", now)
 
     # one-time link tokens
     def insert_token(self, token_hash: bytes, purpose: str, user_id: str, now, ttl) -> None:
@@ -105,6 +192,9 @@ class FakeAccounts:
 
     def delete_session(self, id_hash: bytes) -> None:
         self.sessions.pop(id_hash, None)
+
+    def take_session(self, id_hash: bytes) -> dict | None:
+        return self.sessions.pop(id_hash, None)
 
     def delete_sessions_of(self, user_id: str) -> int:
         mine = [h for h, s in self.sessions.items() if s["user_id"] == user_id]

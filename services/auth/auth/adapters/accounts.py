@@ -52,9 +52,10 @@ class AccountRows:
         """True when the user was not verified before."""
         return repository.mark_verified(self.conn, user_id, at)
 
-    def insert_user(self, *, email: str, name: str, password_hash: str | None) -> str:
+    def insert_user(self, *, email: str, name: str, password_hash: str | None, **more) -> str:
+        """`more`: a `username`, `verified_at` or `user_id` (the demo's seed gives them)."""
         return repository.insert_user(
-            self.conn, email=email, name=name, password_hash=password_hash
+            self.conn, email=email, name=name, password_hash=password_hash, **more
         )
 
     def delete_user(self, user_id: str) -> None:
@@ -70,8 +71,9 @@ class AccountRows:
     def active_admins_of_org_number(self, org_number: str) -> list[dict]:
         return repository.active_admins_of_org_number(self.conn, org_number)
 
-    def insert_org(self, *, name: str, org_number: str) -> dict:
-        return repository.insert_org(self.conn, name=name, org_number=org_number)
+    def insert_org(self, *, name: str, org_number: str, **more) -> dict:
+        """`more`: a `customer_number` or `org_id` (the demo's seed gives them)."""
+        return repository.insert_org(self.conn, name=name, org_number=org_number, **more)
 
     def enable_apps(self, org_id: str, app_keys: list[str]) -> None:
         repository.enable_apps(self.conn, org_id, app_keys)

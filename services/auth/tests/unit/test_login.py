@@ -4,6 +4,7 @@ the doubling penalty the person is told, and a fresh start after the right passw
 import pytest
 from auth.domain.errors import EmailNotVerified, InvalidCredentials, Throttled
 from auth.handlers.sessions import log_in, log_out
+from auth.handlers.throttling import prune
 
 ADDRESS = "198.51.100.7"
 
@@ -93,3 +94,13 @@ def test_log_out_ends_the_session(fake_svc, kaisa):
     token = log_in(fake_svc, "900232", "kaisas lösenfras", ADDRESS)["session_token"]
     log_out(fake_svc, token)
     assert fake_svc.accounts.sessions == {}
+
+
+def test_pruning_drops_the_counts_older_than_a_day_and_keeps_the_rest(fake_svc, kaisa):
+    for _ in range(2):  # keys never hit again: only pruning removes them
+        with pytest.raises(InvalidCredentials):
+            log_in(fake_svc, "nobody@example.se", "fel lösenord", "192.0.2.1")
+    fake_svc.clock.advance(25 * 3600)
+    wrong(fake_svc, 1)
+    prune(fake_svc.accounts, fake_svc.clock())
+    assert fake_svc.accounts.throttle_keys() == ["login-account:kaisa", f"login-address:{ADDRESS}"]

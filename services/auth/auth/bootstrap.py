@@ -5,6 +5,7 @@ from datetime import timedelta
 from psycopg_pool import ConnectionPool
 from servicekit.clock import Clock, utc_now
 
+from auth.adapters.accounts import Accounts
 from auth.adapters.directory import Directory
 from auth.adapters.hashing import Argon2Parameters, Hasher
 from auth.adapters.mail import SmtpServer
@@ -44,5 +45,6 @@ def bootstrap(config: dict, pool: ConnectionPool, clock: Clock | None = None) ->
         settings=settings_from(config),
         directory=Directory(pool),
         sessions=SessionBook(pool),
+        accounts=Accounts(pool),
         clock=clock or utc_now,
     )

@@ -2,10 +2,13 @@
 
 import json
 import threading
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from auth import config as auth_config
 from auth.entrypoints import mail_worker
+from servicekit.events.harness import wait_for
 from servicekit.mailsink import MailSink, free_port
 from servicekit.outage import DependencyUnavailable
 
@@ -52,7 +55,8 @@ def test_mail_smtp_refuses_is_kept_and_retried_after_a_pause(demo, api, app, clo
     assert sent["attempts"] == 2 and sent["sent_at"] is not None and sent["body"] is None
 
 
-def test_mail_worker_sends_a_queued_mail_promptly(demo, api, auth_env, smtp_sink):
+@contextmanager
+def running_mail_worker(auth_env):
     stop = threading.Event()
     worker = threading.Thread(
         target=mail_worker.run,
@@ -61,12 +65,30 @@ def test_mail_worker_sends_a_queued_mail_promptly(demo, api, auth_env, smtp_sink
     )
     worker.start()
     try:
-        assert api.post("/internal/password-resets", {"identifier": "900232"}).status_code == 202
-        mail = smtp_sink.wait_for("kaisa@jlmdata.se")
-        assert mail["From"] == "JIM Appar <no-reply@jimappar.se>"
+        yield
     finally:
         stop.set()
         worker.join()
+
+
+def test_mail_worker_sends_a_queued_mail_promptly(demo, api, auth_env, smtp_sink):
+    with running_mail_worker(auth_env):
+        assert api.post("/internal/password-resets", {"identifier": "900232"}).status_code == 202
+        mail = smtp_sink.wait_for("kaisa@jlmdata.se")
+        assert mail["From"] == "JIM Appar <no-reply@jimappar.se>"
+
+
+def test_mail_worker_deletes_throttling_events_that_no_longer_count(demo, app, auth_env):
+    now = datetime.now(UTC)
+    with app.extensions["db_pool"].connection() as conn:
+        for key, at in (("login-address:203.0.113.9", now - timedelta(days=2)), ("kept", now)):
+            conn.execute("INSERT INTO throttle_events (key, at) VALUES (%s, %s)", (key, at))
+
+    def only_the_recent_one_is_left() -> bool:
+        return {r["key"] for r in rows(app, "SELECT key FROM throttle_events")} == {"kept"}
+
+    with running_mail_worker(auth_env):
+        wait_for(only_the_recent_one_is_left, what="the old throttling event to go")
 
 
 def test_events_carry_no_passwords_or_tokens(demo, api, app, smtp_sink):

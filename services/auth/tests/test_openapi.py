@@ -37,8 +37,8 @@ def _fresh_link_token(app, purpose: str, email: str) -> str:
     ctx = app.extensions["auth"]
     if purpose == "invite":
         return _fresh_invitation_token(ctx)
-    with transaction(ctx.pool) as conn:
-        link = links.issue(ctx, conn, purpose, _user_id(app, email))
+    with ctx.accounts.transaction() as txn:
+        link = links.issue(ctx, txn, purpose, _user_id(app, email))
     return token_of(link)
 
 

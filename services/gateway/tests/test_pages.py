@@ -155,6 +155,25 @@ def test_admin_invites_a_member_through_the_page(kaisa, auth_service, smtp_sink,
     assert "Ivar" in ivar.get("/").get_data(as_text=True)
 
 
+def test_an_account_holders_password_on_the_invitation_page_counts_for_the_address(
+    kaisa, anna, auth_service, smtp_sink
+):
+    kaisa.post(
+        "/organisation/inbjudan",
+        {"name": "Anna", "email": OTHER["email"]},
+        csrf_from="/organisation",
+    )
+    deliver_mail(auth_service)
+    path = _link_path(smtp_sink, OTHER["email"], count=2)
+    anna.client.environ_base["REMOTE_ADDR"] = "203.0.113.7"
+    response = anna.post(
+        "/inbjudan", {"t": path.split("t=")[1], "password": "not annas password"}, csrf_from=path
+    )
+    assert response.status_code == 422
+    keys = {r["key"] for r in db_rows(auth_service, "SELECT key FROM throttle_events")}
+    assert "login-address:203.0.113.7" in keys
+
+
 def test_invitation_with_bad_email_shows_the_field_error(kaisa):
     response = kaisa.post(
         "/organisation/inbjudan", {"name": "Ivar", "email": "ivar"}, csrf_from="/organisation"

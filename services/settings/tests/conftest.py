@@ -2,7 +2,7 @@
 
 import pytest
 from servicekit.http import INTERNAL_KEY_HEADER
-from servicekit.testing import CALLER_KEYS, assertion_headers
+from servicekit.testing import CALLER_KEYS, assertion_headers, serving
 from settings import config as settings_config
 from settings.entrypoints.api import MIGRATIONS, create_app
 
@@ -44,9 +44,8 @@ def settings_env(make_database, amqp_url):
 
 @pytest.fixture
 def app(settings_env):
-    app = create_app(settings_config.load(settings_env))
-    yield app
-    app.extensions["db_pool"].close()
+    with serving(create_app(settings_config.load(settings_env))) as app:
+        yield app
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """The members of an organisation, locked for a change: the port the organisation handlers use
-(tests/unit/fakes.py has its hand fake). One organisation's changes run one at a time, so two
+(tests/unit/conftest.py has its hand fake). One organisation's changes run one at a time, so two
 administrators cannot remove each other at once."""
 
 from collections.abc import Iterator

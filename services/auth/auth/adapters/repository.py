@@ -35,11 +35,6 @@ def lock_user(conn: Connection, user_id: str) -> dict | None:
     ).fetchone()
 
 
-def email_taken(conn: Connection, email: str) -> bool:
-    row = conn.execute("SELECT 1 FROM users WHERE lower(email) = lower(%s)", (email,)).fetchone()
-    return row is not None
-
-
 def insert_user(
     conn: Connection,
     *,

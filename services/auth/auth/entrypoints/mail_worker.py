@@ -3,11 +3,13 @@
 Sends what the mail outbox holds; woken at once by NOTIFY when a mail is queued, and every few
 seconds anyway to retry mails SMTP refused before. Any number of workers may run. PostgreSQL or
 SMTP being down only delays the mails: the worker waits with backoff, logs the outage once and
-carries on when the server is back.
+carries on when the server is back. Once an hour it also deletes the throttling events that
+no longer count (handlers.throttling.prune).
 """
 
 import logging
 import threading
+from datetime import datetime, timedelta
 
 import psycopg
 from psycopg_pool import PoolTimeout
@@ -19,9 +21,11 @@ from servicekit.signals import stop_on_signals
 
 from auth.adapters.mail import CHANNEL, deliver_due
 from auth.bootstrap import bootstrap
+from auth.handlers import throttling
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 5.0
+PRUNE_EVERY = timedelta(hours=1)
 
 
 class MailWorker:
@@ -38,6 +42,7 @@ class MailWorker:
         )
         self.svc = bootstrap(config, self.pool)
         self._listener: psycopg.Connection | None = None
+        self._pruned_at: datetime | None = None
 
     def run(self) -> None:
         log.info(
@@ -49,6 +54,7 @@ class MailWorker:
                 try:
                     self._listen()
                     deliver_due(self.pool, self.svc.smtp, self.svc.clock)
+                    self._prune_when_due()
                 except (psycopg.OperationalError, PoolTimeout) as exc:
                     self.outage.down(POSTGRESQL, exc)
                     self._close_listener()
@@ -66,6 +72,14 @@ class MailWorker:
             self._close_listener()
             self.pool.close()
             log.info("mail worker stopped")
+
+    def _prune_when_due(self) -> None:
+        """Throttling events of keys never hit again would otherwise stay for ever."""
+        now = self.svc.clock()
+        if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY:
+            with self.svc.accounts.transaction() as rows:
+                throttling.prune(rows, now)
+            self._pruned_at = now
 
     def _listen(self) -> None:
         if self._listener is None:

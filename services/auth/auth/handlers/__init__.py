@@ -1,8 +1,9 @@
 """Use cases of the auth service: plain functions over the `Services` they are given.
 
-`Services` names the ports (the database pool the adapters run their SQL on, the members'
-directory, the sessions, the password hasher, the SMTP server, the clock) and the settings; bootstrap.py wires the real adapters,
-unit tests hand-written fakes.
+`Services` names the ports (the accounts, the members' directory, the sessions, the password
+hasher, the SMTP server, the clock), the database pool the organisation pages and notices still
+run their SQL on, and the settings; bootstrap.py wires the real adapters, unit tests
+(tests/unit) hand-written fakes.
 """
 
 from dataclasses import dataclass, field
@@ -30,12 +31,14 @@ class Settings:
 
 @dataclass
 class Services:
-    pool: Any  # psycopg_pool.ConnectionPool: the adapters' SQL runs on its connections
+    pool: Any  # psycopg_pool.ConnectionPool: the ports' connections, and the pages' reads
     hasher: Any  # adapters.hashing.Hasher: hash(), verify(), needs_rehash()
     smtp: Any  # adapters.mail.SmtpServer
     settings: Settings
     directory: Any = None  # adapters.directory.Directory: an organisation's members, locked
     sessions: Any = None  # adapters.store.SessionBook: the sessions as a page's look-up reads them
+    # adapters.accounts.Accounts: users, links, throttling events, mail and events, in a transaction
+    accounts: Any = None
     clock: Clock = field(default=utc_now)
 
     def link(self, path: str, token: str | None = None) -> str:

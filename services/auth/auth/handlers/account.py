@@ -2,9 +2,6 @@
 
 import logging
 
-from servicekit.db import transaction
-
-from auth.adapters import mail, repository, store
 from auth.adapters.secrets import digest, new_secret
 from auth.domain import mails, passwords
 from auth.domain.errors import InvalidInput, SessionInvalid, WrongCurrentPassword
@@ -50,30 +47,30 @@ def change_password(
         raise InvalidInput(fields=problems)
 
     user_id = me["user_id"]
-    with transaction(svc.pool) as conn:
-        attempt = reserve_password_attempt(conn, user_id, client_address, svc.clock())
-        checked_hash = repository.find_user(conn, user_id)["password_hash"]
+    with svc.accounts.transaction() as rows:
+        attempt = reserve_password_attempt(rows, user_id, client_address, svc.clock())
+        checked_hash = rows.user(user_id)["password_hash"]
     if not svc.hasher.verify(checked_hash, current_password):
         log.info("password change refused", extra={"user_id": user_id, "reason": "wrong_current"})
         raise WrongCurrentPassword()
-    with transaction(svc.pool) as conn:
-        password_accepted(conn, attempt)
+    with svc.accounts.transaction() as rows:
+        password_accepted(rows, attempt)
     if new_password == current_password:
         raise InvalidInput(fields={"new_password": SAME_AS_BEFORE})
 
     new_hash = svc.hasher.hash(new_password)  # slow: outside the transaction that locks the user
     raw, id_hash = new_secret()
-    with transaction(svc.pool) as conn:
-        locked = repository.lock_user(conn, user_id)
-        session = store.take_session(conn, digest(session_token))
+    with svc.accounts.transaction() as rows:
+        locked = rows.lock_user(user_id)
+        session = rows.take_session(digest(session_token))
         # Logged out, disabled or the password changed by another request meanwhile: stop here.
         if session is None or locked["disabled_at"] or locked["password_hash"] != checked_hash:
             raise SessionInvalid()
-        user = repository.find_user(conn, user_id)
-        store_password(svc, conn, user, new_hash, reason="changed")
-        others = store.delete_sessions_of(conn, user_id)
-        store.insert_session(conn, id_hash, user_id, svc.clock(), created_at=session["created_at"])
+        user = rows.user(user_id)
+        store_password(svc, rows, user, new_hash, reason="changed")
+        others = rows.delete_sessions_of(user_id)
+        rows.insert_session(id_hash, user_id, svc.clock(), created_at=session["created_at"])
         message = mails.password_changed_in_account(user["name"], svc.link("/glomt-losenord"))
-        mail.enqueue(conn, svc.clock(), user["email"], message.subject, message.body)
+        rows.mail(svc.clock(), user["email"], message.subject, message.body)
     log.info("password changed", extra={"user_id": user_id, "other_sessions_ended": others})
     return {"session_token": raw, "other_sessions_ended": others}

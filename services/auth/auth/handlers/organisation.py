@@ -8,6 +8,7 @@ from servicekit.db import transaction
 from servicekit.events.outbox import publish
 
 from auth.adapters import repository, store
+from auth.adapters.accounts import AccountRows
 from auth.domain import members
 from auth.domain.errors import NotFound
 from auth.handlers import Services, invitations
@@ -21,7 +22,7 @@ def overview(svc: Services, actor: dict, org_id: str) -> dict:
     with svc.pool.connection() as conn:
         org = repository.find_org(conn, org_id)
         listed = repository.members(conn, org_id)
-        pending = invitations.pending(svc, conn, org_id)
+        pending = invitations.pending(svc, AccountRows(conn), org_id)
     return {
         "id": str(org["id"]),
         "name": org["name"],

@@ -2,10 +2,6 @@
 
 import logging
 
-from servicekit.db import transaction
-from servicekit.events.outbox import publish
-
-from auth.adapters import mail, repository, store
 from auth.domain import fields, mails, passwords
 from auth.domain.errors import InvalidInput
 from auth.domain.throttle import MAIL_ADDRESS, RESET_ACCOUNT
@@ -21,42 +17,42 @@ def request_reset(svc: Services, identifier: str, client_address: str) -> None:
     if error:
         raise InvalidInput(fields={"identifier": error})
     now = svc.clock()
-    with transaction(svc.pool) as conn:
-        user = repository.find_user_by_identifier(conn, identifier)
+    with svc.accounts.transaction() as rows:
+        user = rows.user_by_identifier(identifier)
         account = str(user["id"]) if user else identifier.casefold()
         checks = [
             (RESET_ACCOUNT, f"reset-account:{account}"),
             (MAIL_ADDRESS, f"mail-address:{client_address}"),
         ]
-        if not within_limits(conn, checks, now):
+        if not within_limits(rows, checks, now):
             log.info("reset request over the limit, no mail")
             return
         if user is None or user["disabled_at"] is not None or user["org_id"] is None:
             return
-        if not may_mail(conn, user["email"], now):
+        if not may_mail(rows, user["email"], now):
             log.info("reset mails to this recipient over the limit, no mail")
             return
-        link = links.issue(svc, conn, "reset", str(user["id"]))
+        link = links.issue(svc, rows, "reset", str(user["id"]))
         minutes = int(svc.settings.reset_ttl.total_seconds() // 60)
         message = mails.password_reset(user["name"], link, minutes)
-        mail.enqueue(conn, svc.clock(), user["email"], message.subject, message.body)
+        rows.mail(svc.clock(), user["email"], message.subject, message.body)
     log.info("password reset link issued", extra={"user_id": str(user["id"])})
 
 
 def check_link(svc: Services, purpose: str, token: str | None) -> dict:
-    with transaction(svc.pool) as conn:
-        return links.describe(svc, conn, purpose, token)
+    with svc.accounts.transaction() as rows:
+        return links.describe(svc, rows, purpose, token)
 
 
 def complete_reset(svc: Services, token: str | None, password: str) -> None:
     """Set the new password and end every session of the user; it does not log anyone in."""
-    with transaction(svc.pool) as conn:
-        user = links.take(svc, conn, "reset", token)
-        set_new_password(svc, conn, user, password, reason="reset")
-        links.consume(svc, conn, "reset", str(user["id"]))
-        ended = store.delete_sessions_of(conn, user["id"])
+    with svc.accounts.transaction() as rows:
+        user = links.take(svc, rows, "reset", token)
+        set_new_password(svc, rows, user, password, reason="reset")
+        links.consume(svc, rows, "reset", str(user["id"]))
+        ended = rows.delete_sessions_of(user["id"])
         message = mails.password_changed(user["name"], svc.link("/glomt-losenord"))
-        mail.enqueue(conn, svc.clock(), user["email"], message.subject, message.body)
+        rows.mail(svc.clock(), user["email"], message.subject, message.body)
     log.info("password reset", extra={"user_id": str(user["id"]), "sessions_ended": ended})
 
 
@@ -67,22 +63,21 @@ def password_problem(user: dict, password: str) -> str | None:
     return problems[0] if problems else None
 
 
-def set_new_password(svc: Services, conn, user: dict, password: str, *, reason: str) -> None:
+def set_new_password(svc: Services, rows, user: dict, password: str, *, reason: str) -> None:
     """Check and store a password; following a mailed link also proves the e-mail address."""
     problem = password_problem(user, password)
     if problem:
         raise InvalidInput(fields={"password": problem})
-    store_password(svc, conn, user, svc.hasher.hash(password), reason=reason)
+    store_password(svc, rows, user, svc.hasher.hash(password), reason=reason)
 
 
-def store_password(svc: Services, conn, user: dict, password_hash: str, *, reason: str) -> None:
+def store_password(svc: Services, rows, user: dict, password_hash: str, *, reason: str) -> None:
     """Replace the hash and publish user.password_changed (and user.verified the first time)."""
-    repository.set_password(conn, user["id"], password_hash)
+    rows.set_password(user["id"], password_hash)
     org_id = str(user["org_id"])
-    if repository.mark_verified(conn, user["id"], svc.clock()):
-        publish(conn, "user.verified", org_id, {"user_id": user["id"], "org_id": org_id})
-    publish(
-        conn,
+    if rows.mark_verified(user["id"], svc.clock()):
+        rows.publish("user.verified", org_id, {"user_id": user["id"], "org_id": org_id})
+    rows.publish(
         "user.password_changed",
         org_id,
         {"user_id": user["id"], "org_id": org_id, "reason": reason},

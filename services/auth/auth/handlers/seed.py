@@ -1,8 +1,5 @@
 """Demo data of the local run: Jlmdata AB with Kaisa Jönsson (administrator) and Olle Berg."""
 
-from servicekit.db import transaction
-
-from auth.adapters import repository
 from auth.handlers import Services
 from auth.handlers.signup import publish_new_member, publish_new_org
 
@@ -19,30 +16,28 @@ DEMO_USERS = (
 def seed_demo(svc: Services) -> list[str]:
     """Create what is missing, change nothing that exists; returns what was created."""
     created = []
-    with transaction(svc.pool) as conn:
-        if repository.find_org(conn, DEMO_ORG_ID) is None:
-            org = repository.insert_org(
-                conn,
+    with svc.accounts.transaction() as rows:
+        if rows.org(DEMO_ORG_ID) is None:
+            org = rows.insert_org(
                 name="Jlmdata AB",
                 org_number="559192-5788",
                 customer_number="900232",
                 org_id=DEMO_ORG_ID,
             )
-            publish_new_org(conn, org, DEMO_APPS)
+            publish_new_org(rows, org, DEMO_APPS)
             created.append("organisation Jlmdata AB")
-        repository.enable_apps(conn, DEMO_ORG_ID, DEMO_APPS)
+        rows.enable_apps(DEMO_ORG_ID, DEMO_APPS)
         for username, email, name, role in DEMO_USERS:
-            if repository.email_taken(conn, email):
+            if rows.user_by_email(email) is not None:
                 continue
-            user_id = repository.insert_user(
-                conn,
+            user_id = rows.insert_user(
                 email=email,
                 name=name,
                 username=username,
                 password_hash=svc.hasher.hash(DEMO_PASSWORD),
                 verified_at=svc.clock(),
             )
-            repository.add_member(conn, DEMO_ORG_ID, user_id, role)
-            publish_new_member(conn, DEMO_ORG_ID, user_id, name, role, "seed")
+            rows.add_member(DEMO_ORG_ID, user_id, role)
+            publish_new_member(rows, DEMO_ORG_ID, user_id, name, role, "seed")
             created.append(f"user {name}")
     return created

@@ -2,10 +2,8 @@
 
 import logging
 
-from servicekit.db import transaction
 from servicekit.security import ANONYMOUS, security_event
 
-from auth.adapters import repository, store
 from auth.adapters.secrets import digest, new_secret
 from auth.domain import fields, passwords
 from auth.domain.errors import EmailNotVerified, InvalidCredentials, InvalidInput, SessionInvalid
@@ -36,10 +34,10 @@ def log_in(svc: Services, identifier: str, password: str, client_address: str) -
         raise InvalidInput(fields=problems)
 
     now = svc.clock()
-    with transaction(svc.pool) as conn:
-        user = repository.find_user_by_identifier(conn, identifier)
+    with svc.accounts.transaction() as rows:
+        user = rows.user_by_identifier(identifier)
         account = str(user["id"]) if user else identifier.casefold()
-        attempt = reserve_password_attempt(conn, account, client_address, now)
+        attempt = reserve_password_attempt(rows, account, client_address, now)
 
     stored_hash = user["password_hash"] if _can_log_in(user) else None
     if not svc.hasher.verify(stored_hash, password):
@@ -55,16 +53,16 @@ def log_in(svc: Services, identifier: str, password: str, client_address: str) -
         )
         raise InvalidCredentials()
 
-    with transaction(svc.pool) as conn:
-        password_accepted(conn, attempt)
+    with svc.accounts.transaction() as rows:
+        password_accepted(rows, attempt)
     if user["email_verified_at"] is None:
         raise EmailNotVerified()
 
     raw, id_hash = new_secret()
-    with transaction(svc.pool) as conn:
+    with svc.accounts.transaction() as rows:
         if svc.hasher.needs_rehash(stored_hash):
-            repository.set_password(conn, user["id"], svc.hasher.hash(password))
-        store.insert_session(conn, id_hash, user["id"], now)
+            rows.set_password(user["id"], svc.hasher.hash(password))
+        rows.insert_session(id_hash, user["id"], now)
     log.info("logged in", extra={"user_id": str(user["id"])})
     return {"session_token": raw, "user_id": str(user["id"]), "org_id": str(user["org_id"])}
 
@@ -106,5 +104,5 @@ def resolve_session(svc: Services, token: str | None, *, with_apps: bool = False
 def log_out(svc: Services, token: str | None) -> None:
     if not token or len(token) > MAX_SESSION_TOKEN:
         return
-    with transaction(svc.pool) as conn:
-        store.delete_session(conn, digest(token))
+    with svc.accounts.transaction() as rows:
+        rows.delete_session(digest(token))

@@ -2,10 +2,6 @@
 
 import logging
 
-from servicekit.db import transaction
-from servicekit.events.outbox import publish
-
-from auth.adapters import mail, repository
 from auth.domain import fields, mails, orgnumber, passwords
 from auth.domain.errors import InvalidInput
 from auth.domain.throttle import (
@@ -62,49 +58,47 @@ def register(svc: Services, form: dict, client_address: str) -> None:
     now = svc.clock()
     _count_registration(svc, clean["email"], client_address, now)
     password_hash = svc.hasher.hash(clean["password"])
-    with transaction(svc.pool) as conn:
-        if repository.org_number_taken(conn, clean["org_number"]):
-            _tell_the_company(svc, conn, clean, now)
+    with svc.accounts.transaction() as rows:
+        if rows.org_number_taken(clean["org_number"]):
+            _tell_the_company(rows, clean, now)
             return
-        existing = repository.find_user_by_email(conn, clean["email"])
+        existing = rows.user_by_email(clean["email"])
         if existing is not None and _pending_invitee(existing):
-            _release_invitation(conn, existing)
+            _release_invitation(rows, existing)
         elif existing is not None:
-            if may_mail(conn, existing["email"], now):
+            if may_mail(rows, existing["email"], now):
                 message = mails.already_registered(
                     existing["name"], svc.link("/logga-in"), svc.link("/glomt-losenord")
                 )
-                mail.enqueue(conn, now, existing["email"], message.subject, message.body)
+                rows.mail(now, existing["email"], message.subject, message.body)
             return
-        org = repository.insert_org(
-            conn, name=clean["company_name"], org_number=clean["org_number"]
+        org = rows.insert_org(name=clean["company_name"], org_number=clean["org_number"])
+        rows.enable_apps(org["id"], NEW_CUSTOMER_APPS)
+        user_id = rows.insert_user(
+            email=clean["email"], name=clean["name"], password_hash=password_hash
         )
-        repository.enable_apps(conn, org["id"], NEW_CUSTOMER_APPS)
-        user_id = repository.insert_user(
-            conn, email=clean["email"], name=clean["name"], password_hash=password_hash
-        )
-        repository.add_member(conn, org["id"], user_id, "administrator")
-        publish_new_org(conn, org, NEW_CUSTOMER_APPS)
-        publish_new_member(conn, org["id"], user_id, clean["name"], "administrator", "signup")
-        link = links.issue(svc, conn, "verify", user_id)
+        rows.add_member(org["id"], user_id, "administrator")
+        publish_new_org(rows, org, NEW_CUSTOMER_APPS)
+        publish_new_member(rows, org["id"], user_id, clean["name"], "administrator", "signup")
+        link = links.issue(svc, rows, "verify", user_id)
         message = mails.verify_email(clean["name"], clean["company_name"], link)
-        mail.enqueue(conn, svc.clock(), clean["email"], message.subject, message.body)
+        rows.mail(svc.clock(), clean["email"], message.subject, message.body)
     log.info("customer registered", extra={"org_id": org["id"], "user_id": user_id})
 
 
-def _tell_the_company(svc: Services, conn, clean: dict, now) -> None:
+def _tell_the_company(rows, clean: dict, now) -> None:
     """The organisation is a customer already: the caller gets the same answer as a new one,
     its administrators and the person registering a mail (so the form reveals no customer)."""
-    admins = repository.active_admins_of_org_number(conn, clean["org_number"])
+    admins = rows.active_admins_of_org_number(clean["org_number"])
     for admin in admins:
-        if may_mail(conn, admin["email"], now):
+        if may_mail(rows, admin["email"], now):
             message = mails.company_already_customer(
                 admin["name"], admin["company"], clean["org_number"], clean["email"]
             )
-            mail.enqueue(conn, now, admin["email"], message.subject, message.body)
-    if may_mail(conn, clean["email"], now):
+            rows.mail(now, admin["email"], message.subject, message.body)
+    if may_mail(rows, clean["email"], now):
         message = mails.registration_not_completed(clean["name"], clean["company_name"])
-        mail.enqueue(conn, now, clean["email"], message.subject, message.body)
+        rows.mail(now, clean["email"], message.subject, message.body)
 
 
 def _pending_invitee(user: dict) -> bool:
@@ -112,22 +106,22 @@ def _pending_invitee(user: dict) -> bool:
     return user["password_hash"] is None and user["email_verified_at"] is None
 
 
-def _release_invitation(conn, invitee: dict) -> None:
+def _release_invitation(rows, invitee: dict) -> None:
     """The invitee registers on their own: the open invitation (and its link) gives way."""
-    repository.delete_user(conn, invitee["id"])
+    rows.delete_user(invitee["id"])
     if invitee["org_id"] is not None:
         org_id = str(invitee["org_id"])
         data = {"user_id": invitee["id"], "org_id": org_id, "change": "removed", "role": None}
-        publish(conn, "membership.changed", org_id, data)
+        rows.publish("membership.changed", org_id, data)
     log.info("open invitation given way to a registration", extra={"user_id": str(invitee["id"])})
 
 
 def _count_registration(svc: Services, email: str, client_address: str, now) -> None:
     """Count the attempt, or refuse it with Throttled, before its password is hashed (argon2id
     costs 19 MiB and tens of milliseconds: a flood must stop before it)."""
-    with transaction(svc.pool) as conn:
+    with svc.accounts.transaction() as rows:
         reserve(
-            conn,
+            rows,
             [
                 (REGISTER_NETWORK, f"register-network:{client_network(client_address)}"),
                 (REGISTER_EMAIL, f"register-email:{email.casefold()}"),
@@ -140,16 +134,16 @@ def _count_registration(svc: Services, email: str, client_address: str, now) -> 
 
 def verify_email(svc: Services, token: str | None) -> dict:
     """Mark the address verified; the person logs in next (verification is not a log-in)."""
-    with transaction(svc.pool) as conn:
-        user = links.take(svc, conn, "verify", token)
-        links.consume(svc, conn, "verify", str(user["id"]))
+    with svc.accounts.transaction() as rows:
+        user = links.take(svc, rows, "verify", token)
+        links.consume(svc, rows, "verify", str(user["id"]))
         org_id = str(user["org_id"])
-        if repository.mark_verified(conn, user["id"], svc.clock()):
-            publish(conn, "user.verified", org_id, {"user_id": user["id"], "org_id": org_id})
+        if rows.mark_verified(user["id"], svc.clock()):
+            rows.publish("user.verified", org_id, {"user_id": user["id"], "org_id": org_id})
     return {"name": user["name"], "email": user["email"]}
 
 
-def publish_new_org(conn, org: dict, apps: list[str]) -> None:
+def publish_new_org(rows, org: dict, apps: list[str]) -> None:
     data = {
         "org_id": org["id"],
         "name": org["name"],
@@ -157,18 +151,16 @@ def publish_new_org(conn, org: dict, apps: list[str]) -> None:
         "customer_number": org["customer_number"],
         "apps": apps,
     }
-    publish(conn, "org.created", str(org["id"]), data)
+    rows.publish("org.created", str(org["id"]), data)
 
 
-def publish_new_member(conn, org_id, user_id, name: str, role: str, via: str) -> None:
-    publish(
-        conn,
+def publish_new_member(rows, org_id, user_id, name: str, role: str, via: str) -> None:
+    rows.publish(
         "user.registered",
         str(org_id),
         {"user_id": user_id, "org_id": org_id, "name": name, "role": role, "via": via},
     )
-    publish(
-        conn,
+    rows.publish(
         "membership.changed",
         str(org_id),
         {"user_id": user_id, "org_id": org_id, "change": "added", "role": role},

@@ -7,6 +7,8 @@ import pytest
 from auth.domain.sessions import Lifetime
 from auth.handlers import Services, Settings
 
+from .fakes import FakeAccounts, FakeHasher
+
 DEMO_ORG = "org-1"
 
 
@@ -92,12 +94,15 @@ def fake_svc():
         public_base_url="https://apps.example.se",
     )
     directory = FakeDirectory({DEMO_ORG: {"kaisa": "administrator", "olle": "user"}})
+    sessions, accounts = FakeSessions(), FakeAccounts()
+    accounts.sessions = sessions.rows  # one table of sessions behind both ports
     return Services(
         pool=None,
-        hasher=None,
+        hasher=FakeHasher(),
         smtp=None,
         settings=settings,
         directory=directory,
-        sessions=FakeSessions(),
+        sessions=sessions,
+        accounts=accounts,
         clock=FakeClock(),
     )

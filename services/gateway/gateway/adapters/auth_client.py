@@ -69,8 +69,8 @@ class AuthClient:
     def verify_email(self, token: str) -> dict:
         return self.http.call("POST", "/internal/verifications", {"token": token})
 
-    def accept_invitation(self, token: str, password: str) -> None:
-        body = {"token": token, "password": password}
+    def accept_invitation(self, token: str, password: str, client_address: str) -> None:
+        body = {"token": token, "password": password, "client_address": client_address}
         self.http.call("POST", "/internal/invitations/complete", body, timeout=PASSWORD_TIMEOUT)
 
     def organisation(self, session: str, org_id: str) -> dict:

@@ -131,7 +131,11 @@ def reset_password():
 
 
 def accept_invitation():
-    return _link_page("invite", "Klart! Välkommen – logga in.", auth_client().accept_invitation)
+    def complete(token: str, password: str) -> None:
+        # an account holder's password is counted per address too, as at log-in
+        auth_client().accept_invitation(token, password, client_address())
+
+    return _link_page("invite", "Klart! Välkommen – logga in.", complete)
 
 
 def register_customer():

@@ -7,11 +7,11 @@ TEST_POSTGRES_URL / TEST_AMQP_URL of the tests if set), and removes them afterwa
 Not a test: it prints figures and asserts nothing but completeness.
 """
 
-import argparse
 import os
 import time
 import uuid
 
+import click
 import psycopg
 from servicekit import db
 from servicekit.events import probes
@@ -33,12 +33,11 @@ def write(database_url: str, events: int, orgs: int, per_transaction: int = 100)
     return time.perf_counter() - started
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--events", type=int, default=5000)
-    parser.add_argument("--orgs", type=int, default=10)
-    parser.add_argument("--relays", type=int, default=1)
-    args = parser.parse_args()
+@click.command(help=__doc__.splitlines()[0])
+@click.option("--events", type=int, default=5000, show_default=True)
+@click.option("--orgs", type=int, default=10, show_default=True)
+@click.option("--relays", type=int, default=1, show_default=True)
+def main(events: int, orgs: int, relays: int) -> None:
     pg = os.environ.get("TEST_POSTGRES_URL", LOCAL_PG)
     amqp = os.environ.get("TEST_AMQP_URL", LOCAL_AMQP)
     tag = uuid.uuid4().hex[:8]
@@ -48,7 +47,7 @@ def main() -> None:
     for url in (outbox_db, inbox_db):
         migrate(url, probes.PROBE_MIGRATIONS)
     try:
-        write_seconds = write(outbox_db, args.events, args.orgs)
+        write_seconds = write(outbox_db, events, orgs)
         consumer = Consumer(
             f"bench-{tag}",
             "probe",
@@ -59,7 +58,7 @@ def main() -> None:
             {"probe.recorded": probes.record_probe},
             prefetch=100,
         )
-        relays = [Relay(f"bench-{i}", outbox_db, amqp, exchange) for i in range(args.relays)]
+        relays = [Relay(f"bench-{i}", outbox_db, amqp, exchange) for i in range(relays)]
         with running_consumer(consumer):
             started = time.perf_counter()
             contexts = [running_relay(relay) for relay in relays]
@@ -68,21 +67,21 @@ def main() -> None:
             try:
                 wait_for(lambda: probes.outbox_counts(outbox_db)[1] == 0, 600, "the relay")
                 relayed = time.perf_counter() - started
-                wait_for(lambda: probes.applied_count(inbox_db) >= args.events, 600, "consumer")
+                wait_for(lambda: probes.applied_count(inbox_db) >= events, 600, "consumer")
                 applied = time.perf_counter() - started
             finally:
                 for context in reversed(contexts):
                     context.__exit__(None, None, None)
         rows = probes.applied(inbox_db)
-        assert len({r[0] for r in rows}) == args.events and not probes.out_of_order(rows)
-        print(f"events                      {args.events} over {args.orgs} organisations")
-        print(f"outbox writes (100 per tx)  {args.events / write_seconds:8.0f} events/s")
+        assert len({r[0] for r in rows}) == events and not probes.out_of_order(rows)
+        print(f"events                      {events} over {orgs} organisations")
+        print(f"outbox writes (100 per tx)  {events / write_seconds:8.0f} events/s")
         print(
-            f"relay ({args.relays} thread(s))          {args.events / relayed:8.0f} events/s "
+            f"relay ({relays} thread(s))          {events / relayed:8.0f} events/s "
             "(published with confirms, marked sent)"
         )
         print(
-            f"end to end (applied)        {args.events / applied:8.0f} events/s "
+            f"end to end (applied)        {events / applied:8.0f} events/s "
             f"({applied:.1f} s for all)"
         )
     finally:

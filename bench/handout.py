@@ -12,11 +12,11 @@ nothing. Next to wrk's latencies, each tokens service's own histogram says how l
 took inside the app (99 % within the printed bucket), apart from the queueing before it.
 """
 
-import argparse
 import base64
 import secrets
 import uuid
 
+import click
 import requests
 from loadgen import AMQP, Figures, Processes, request_lua, require_wrk, wrk
 from servicekit.assertions import new_key_pair
@@ -124,36 +124,41 @@ def load(url: str, headers: dict, seconds: float, connections: int) -> Figures:
     return wrk(url, lua, seconds=seconds, connections=connections)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of each app")
-    parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--connections", type=int, default=32, help="wrk's keep-alive connections")
-    parser.add_argument(
-        "--log-level",
-        default="INFO",
-        help="the tokens service's LOG_LEVEL (the platform's default)",
-    )
-    options = parser.parse_args()
+@click.command(help=__doc__.splitlines()[0])
+@click.option(
+    "--workers", type=int, default=2, show_default=True, help="gunicorn workers of each app"
+)
+@click.option("--seconds", type=float, default=10, show_default=True)
+@click.option(
+    "--connections", type=int, default=32, show_default=True, help="wrk's keep-alive connections"
+)
+@click.option(
+    "--log-level",
+    type=str,
+    default="INFO",
+    show_default=True,
+    help="the tokens service's LOG_LEVEL (the platform's default)",
+)
+def main(workers: int, seconds: float, connections: int, log_level: str) -> None:
     require_wrk()
     procs = Processes()
     try:
         sandbox = start_sandbox(procs)
         database = procs.database("bench_tokens")
         metrics = procs.folder("rf-bench-metrics-")
-        env = tokens_env(sandbox, database, options.log_level, PROMETHEUS_MULTIPROC_DIR=metrics)
+        env = tokens_env(sandbox, database, log_level, PROMETHEUS_MULTIPROC_DIR=metrics)
         app = "tokens.entrypoints.api:create_app()"
-        tokens_url = procs.gunicorn(app, env, options.workers, "tokens")
+        tokens_url = procs.gunicorn(app, env, workers, "tokens")
         forced_env = env | {
             "TOKEN_REFRESH_MARGIN_SECONDS": "4000",
             "PROMETHEUS_MULTIPROC_DIR": procs.folder("rf-bench-metrics-"),
         }
-        forced_url = procs.gunicorn(app, forced_env, options.workers, "tokens-forced")
-        hello_url = procs.hello(options.workers)
+        forced_url = procs.gunicorn(app, forced_env, workers, "tokens-forced")
+        hello_url = procs.hello(workers)
         org_id = connect_one(sandbox, env)
         path = f"/internal/organisations/{org_id}/fortnox/access-token"
         headers = {"X-Internal-Key": env["RESULTAT_FINANS_INTERNAL_KEY"]}
-        shape = (options.seconds, options.connections)
+        shape = (seconds, connections)
         hello = load(hello_url + "/hello", {}, *shape)
         warm = load(tokens_url + path, headers, *shape)
         forced = load(forced_url + path, headers, *shape)
@@ -165,9 +170,9 @@ def main() -> None:
     finally:
         procs.stop_all()
     print(
-        f"hand-out benchmark: gunicorn -w {options.workers} (deploy/gunicorn.conf.py, gthread),"
-        f" wrk {options.connections} keep-alive connections, {options.seconds:g} s each,"
-        f" LOG_LEVEL {options.log_level}"
+        f"hand-out benchmark: gunicorn -w {workers} (deploy/gunicorn.conf.py, gthread),"
+        f" wrk {connections} keep-alive connections, {seconds:g} s each,"
+        f" LOG_LEVEL {log_level}"
     )
     print(hello.line("bare Flask hello (POST)", hello))
     for name, figures in (("warm", warm), ("forced", forced)):

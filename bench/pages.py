@@ -16,13 +16,13 @@ Not a test: it prints figures and asserts nothing. It stops everything it starte
 every database it made, also when interrupted.
 """
 
-import argparse
 import re
 import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlencode
 
+import click
 import requests
 from loadgen import ROOT, Figures, Processes, request_lua, require_wrk, think_time_lua, wrk
 
@@ -128,28 +128,31 @@ def measure(base: str, hello_url: str, emails: list[str], cookie: str, seconds: 
     return report
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10, help="length of each measurement")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per service")
-    options = parser.parse_args()
+@click.command(help=__doc__.splitlines()[0])
+@click.option(
+    "--seconds", type=float, default=10, show_default=True, help="length of each measurement"
+)
+@click.option(
+    "--workers", type=int, default=2, show_default=True, help="gunicorn workers per service"
+)
+def main(seconds: float, workers: int) -> None:
     require_wrk()
     procs = Processes()
     platform = None
     try:
-        platform = make_platform(procs, options.workers)
+        platform = make_platform(procs, workers)
         platform.start()
         emails = add_login_users(platform)
-        hello_url = procs.hello(options.workers)
+        hello_url = procs.hello(workers)
         base = platform.base_url
-        report = measure(base, hello_url, emails, log_in(base), options.seconds)
+        report = measure(base, hello_url, emails, log_in(base), seconds)
     finally:
         if platform is not None:
             platform.stop()
         procs.stop_all()
     print(
-        f"pages benchmark: every service gunicorn -w {options.workers} (deploy/gunicorn.conf.py,"
-        f" gthread), wrk 2 threads keep-alive, {options.seconds:g} s each"
+        f"pages benchmark: every service gunicorn -w {workers} (deploy/gunicorn.conf.py,"
+        f" gthread), wrk 2 threads keep-alive, {seconds:g} s each"
     )
     print("\n".join(report))
 

@@ -11,7 +11,6 @@ link, payment method, company or Fortnox connection/state), off-site redirects a
 ids echoed. Not a test: it prints figures, asserts nothing, and removes all it started.
 """
 
-import argparse
 import hashlib
 import json
 import os
@@ -25,6 +24,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import click
 import psycopg
 import requests
 
@@ -195,11 +195,10 @@ def run(platform: Platform, only: set[str]) -> tuple[Counter, list[str]]:
     return tally, notes
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="auth,tokens,settings,gateway")
-    parser.add_argument("--show", type=int, default=20, help="how many findings to list")
-    args = parser.parse_args()
+@click.command(help=__doc__.split("\n\n")[0])
+@click.option("--only", type=str, default="auth,tokens,settings,gateway", show_default=True)
+@click.option("--show", type=int, default=20, show_default=True, help="how many findings to list")
+def main(only: str, show: int) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop what it started, then go
     databases = Databases()
     with tempfile.TemporaryDirectory(prefix="probe-") as log_dir:
@@ -208,7 +207,7 @@ def main() -> None:
         try:
             platform.start()
             time.sleep(3)  # the settings consumer takes in the seeded companies first
-            tally, notes = run(platform, set(args.only.split(",")))
+            tally, notes = run(platform, set(only.split(",")))
         finally:
             platform.stop()
             databases.drop_all()
@@ -220,7 +219,7 @@ def main() -> None:
         f"correlation ids echoed {tally['correlation id echoed']}, "
         f"signed-in cases that found the session gone {tally['session lost']}"
     )
-    for note in notes[: args.show]:
+    for note in notes[:show]:
         print("  " + note)
 
 

@@ -9,11 +9,12 @@ every connection's refresh token as due, then starts the refresher replicas (wit
 limit) and times until none is due. Not a test: it prints figures.
 """
 
-import argparse
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import click
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -21,12 +22,13 @@ from handout import start_sandbox, tokens_env  # noqa: E402
 from loadgen import Processes  # noqa: E402
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--connections", type=int, default=10_000)
-    parser.add_argument("--replicas", type=int, default=2)
-    parser.add_argument("--concurrency", type=int, default=8, help="renewals in flight per replica")
-    options = parser.parse_args()
+@click.command(help=__doc__.splitlines()[0])
+@click.option("--connections", type=int, default=10_000, show_default=True)
+@click.option("--replicas", type=int, default=2, show_default=True)
+@click.option(
+    "--concurrency", type=int, default=8, show_default=True, help="renewals in flight per replica"
+)
+def main(connections: int, replicas: int, concurrency: int) -> None:
     from fortnox_sandbox.harness.control import SandboxControl
     from servicekit import db
     from servicekit.migrate import migrate
@@ -44,7 +46,7 @@ def main() -> None:
         migrate(database, MIGRATIONS)
         pool = db.open_pool(database, max_size=20)
         svc = bootstrap(service_config.load(env), pool)
-        n = options.connections
+        n = connections
 
         started = time.perf_counter()
         tenants = []
@@ -73,11 +75,11 @@ def main() -> None:
         refreshes_before = control.counters()["refreshes"]
         worker_env = env | {
             "TOKENS_REFRESHER_RATE": "0",
-            "TOKENS_REFRESHER_CONCURRENCY": str(options.concurrency),
+            "TOKENS_REFRESHER_CONCURRENCY": str(concurrency),
             "TOKENS_REFRESHER_INTERVAL_SECONDS": "0.2",
         }
         started = time.perf_counter()
-        for i in range(options.replicas):
+        for i in range(replicas):
             procs.spawn(
                 [sys.executable, "-m", "tokens.entrypoints.refresher"], worker_env, f"refresher-{i}"
             )
@@ -108,13 +110,13 @@ def main() -> None:
         f"  legacy migration (8 in flight):    {migrated:7.1f} s  ({n / migrated:5.0f}/s)  {counts}"
     )
     print(
-        f"  refresher, {options.replicas} replicas x {options.concurrency}:"
+        f"  refresher, {replicas} replicas x {concurrency}:"
         f"        {refreshed:7.1f} s  ({n / refreshed:5.0f}/s), {refreshes} refreshes at the sandbox"
     )
     print(f"  connections afterwards: {[(r['state'], r['health'], r['n']) for r in health]}")
     print(
         "  at the default rate limit (TOKENS_REFRESHER_RATE=10/s per replica) the same work is"
-        f" spread over {n / (10 * options.replicas) / 60:.0f} min"
+        f" spread over {n / (10 * replicas) / 60:.0f} min"
     )
 
 

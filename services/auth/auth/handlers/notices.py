@@ -7,10 +7,10 @@ back, not at all. Reminders fall due later: `send_due` sends them, from any numb
 """
 
 import logging
-import uuid
 from collections.abc import Callable
 
 from psycopg import Connection
+from servicekit.ids import canonical_uuid
 
 from auth.adapters import mail, repository
 from auth.adapters import notices as store
@@ -95,7 +95,7 @@ def _mail_if_due(svc: Services, conn: Connection, notice: Notice) -> None:
 def _is_uuid(value: str) -> bool:
     """Auth's organisations have uuid ids; another id cannot be one of them."""
     try:
-        uuid.UUID(value)
+        canonical_uuid(value)
     except ValueError:
         return False
     return True

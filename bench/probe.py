@@ -181,7 +181,12 @@ def run(platform: Platform, only: set[str]) -> tuple[Counter, list[str]]:
     for service in ("auth", "tokens", "settings"):
         if service in only:
             document = requests.get(platform.env[f"{service.upper()}_URL"] + "/openapi.json").json()
-            values = {"org_id": DEMO_ORG_ID, "user_id": olle, "purpose": "invite"}
+            values = {
+                "org_id": DEMO_ORG_ID,
+                "user_id": olle,
+                "purpose": "invite",
+                "invitation_id": str(uuid.uuid4()),  # none: a refusal must not withdraw one
+            }
             cases += internal_cases(service, document, values)
     signed_in = Browser(platform.base_url, signed_in=True)
     tally, notes = Counter(), []

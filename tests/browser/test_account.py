@@ -11,6 +11,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
+from .steps import log_in
+
 pytestmark = pytest.mark.browser
 
 EMAIL = "greta@gransbo-redovisning.se"
@@ -39,13 +41,6 @@ def greta(platform):
     return EMAIL
 
 
-def log_in(page, platform, password: str) -> None:
-    page.goto(platform.url("/logga-in"))
-    page.get_by_label("Användarnamn eller e-mail för nya kunder").fill(EMAIL)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Inloggning").click()
-
-
 def fill_and_send(page, current: str, new: str, repeat: str) -> None:
     page.get_by_label("Nuvarande lösenord").fill(current)
     page.get_by_label("Nytt lösenord", exact=True).fill(new)
@@ -54,7 +49,7 @@ def fill_and_send(page, current: str, new: str, repeat: str) -> None:
 
 
 def test_changing_the_password_on_konto_then_logging_in_with_the_new_one(page, platform, greta):
-    log_in(page, platform, FIRST_PASSWORD)
+    log_in(page, platform.base_url, EMAIL, FIRST_PASSWORD)
     page.wait_for_url(platform.url("/"))
     page.get_by_role("link", name="Resultat Finans").click()
     page.get_by_role("navigation", name="Huvudmeny").get_by_role(
@@ -100,10 +95,10 @@ def test_changing_the_password_on_konto_then_logging_in_with_the_new_one(page, p
 
     page.get_by_role("button", name="Logga ut").click()
     page.wait_for_url(re.compile(r"/logga-in"))
-    log_in(page, platform, FIRST_PASSWORD)
+    log_in(page, platform.base_url, EMAIL, FIRST_PASSWORD)
     expect(page.locator(".notice-error")).to_have_text("Fel användarnamn eller lösenord.")
     page.shot("gamla-losenordet-fungerar-inte")
-    log_in(page, platform, NEW_PASSWORD)
+    log_in(page, platform.base_url, EMAIL, NEW_PASSWORD)
     page.wait_for_url(platform.url("/"))
     expect(page.locator(".account-name")).to_have_text("Greta Gränsbo")
     page.shot("inloggad-med-nytt-losenord")

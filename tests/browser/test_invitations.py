@@ -8,18 +8,13 @@ import re
 
 import pytest
 
+from .steps import log_in
+
 DEMO_PASSWORD = "demo-resultat-finans"
 ELSEWHERE = {"company": "Inbjudan Test AB", "org_number": "556016-1001", "name": "Ebba Ek"}
 EBBA, EBBA_PASSWORD = "ebba@inbjudantest.se", "ebbas egen långa lösenfras"
 NEW, NEW_PASSWORD = "nils@jlmdata.se", "nils egen långa lösenfras"
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, platform, identifier: str, password: str) -> None:
-    page.goto(platform.url("/logga-in"))
-    page.get_by_label("Användarnamn eller e-mail för nya kunder").fill(identifier)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Inloggning").click()
 
 
 def _register_elsewhere(page, platform) -> None:
@@ -49,7 +44,7 @@ def _row_without_the_person(page, email: str, name: str) -> str:
 
 def test_invitations_look_alike_and_each_invitee_takes_their_own_path(page, platform):
     _register_elsewhere(page, platform)
-    _log_in(page, platform, "900232", DEMO_PASSWORD)
+    log_in(page, platform.base_url, "900232", DEMO_PASSWORD)
     page.wait_for_url(platform.url("/"))
     page.get_by_role("link", name="Organisation").click()
     _invite(page, "Ebba", EBBA)
@@ -69,6 +64,6 @@ def test_invitations_look_alike_and_each_invitee_takes_their_own_path(page, plat
     page.get_by_label("Lösenord").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Spara lösenord").click()
     page.wait_for_url(re.compile(r"/logga-in"))
-    _log_in(page, platform, NEW, NEW_PASSWORD)
+    log_in(page, platform.base_url, NEW, NEW_PASSWORD)
     page.wait_for_url(platform.url("/"))
     assert page.locator(".account-name").inner_text() == "Nils"

@@ -13,6 +13,8 @@ from localrun import LocalRun
 from playwright.sync_api import expect
 from servicekit.mailsink import MailSink
 
+from .steps import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ADDRESS = "kaisa@jlmdata.se"
@@ -31,13 +33,6 @@ def wait_for_mail(folder: Path, recipient: str, subject: str, timeout: float = 6
                 return message
         time.sleep(0.5)
     raise AssertionError(f"no mail {subject!r} to {recipient} in {folder}")
-
-
-def log_in(page, base_url: str, user: str, password: str) -> None:
-    page.goto(base_url + "/logga-in")
-    page.get_by_label("Användarnamn eller e-mail för nya kunder").fill(user)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Inloggning").click()
 
 
 def test_forgotten_password_mail_lands_in_var_mail_new_and_its_link_works(page, local_run_env):

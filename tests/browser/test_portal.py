@@ -8,15 +8,10 @@ from urllib.parse import urlparse
 
 import pytest
 
+from .steps import log_in
+
 DEMO_PASSWORD = "demo-resultat-finans"
 pytestmark = pytest.mark.browser
-
-
-def _log_in(page, platform, identifier: str, password: str) -> None:
-    page.goto(platform.url("/logga-in"))
-    page.get_by_label("Användarnamn eller e-mail för nya kunder").fill(identifier)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Inloggning").click()
 
 
 def _path_of(link: str) -> str:
@@ -28,7 +23,7 @@ def test_demo_user_logs_in_sees_three_tiles_and_opens_resultat_finans(page, plat
     page.goto(platform.url("/"))
     page.wait_for_url(re.compile(r"/logga-in"))
     page.shot("inloggning")
-    _log_in(page, platform, "900232", DEMO_PASSWORD)
+    log_in(page, platform.base_url, "900232", DEMO_PASSWORD)
     page.wait_for_url(platform.url("/"))
     assert page.get_by_role("heading", name="Hem").is_visible()
     assert page.locator(".account-name").inner_text() == "Kaisa Jönsson"
@@ -56,11 +51,11 @@ def test_demo_user_logs_in_sees_three_tiles_and_opens_resultat_finans(page, plat
 
 
 def test_wrong_password_shows_one_message_and_stays_on_login(page, platform):
-    _log_in(page, platform, "900232", "not the password at all")
+    log_in(page, platform.base_url, "900232", "not the password at all")
     message = page.locator(".notice-error")
     assert message.inner_text() == "Fel användarnamn eller lösenord."
     page.shot("fel-losenord")
-    _log_in(page, platform, "nobody@example.se", "not the password at all")
+    log_in(page, platform.base_url, "nobody@example.se", "not the password at all")
     assert page.locator(".notice-error").inner_text() == "Fel användarnamn eller lösenord."
     assert "/logga-in" in page.url
 
@@ -86,7 +81,7 @@ def test_forgotten_password_through_to_logging_in_with_the_new_one(page, platfor
     page.wait_for_url(re.compile(r"/logga-in"))
     assert "Lösenordet är bytt" in page.locator(".notice-ok").inner_text()
     page.shot("losenord-bytt")
-    _log_in(page, platform, "olle@jlmdata.se", "olles nya långa lösenfras")
+    log_in(page, platform.base_url, "olle@jlmdata.se", "olles nya långa lösenfras")
     page.wait_for_url(platform.url("/"))
     assert page.locator(".account-name").inner_text() == "Olle Berg"
     page.shot("inloggad-med-nytt-losenord")
@@ -117,7 +112,7 @@ def test_new_customer_registers_verifies_email_and_reaches_home(page, platform):
     page.get_by_role("button", name="Bekräfta e-postadress").click()
     page.wait_for_url(re.compile(r"/logga-in"))
     assert "bekräftad" in page.locator(".notice-ok").inner_text()
-    _log_in(page, platform, "berit@bokforingibyn.se", "berits hemliga lösenfras")
+    log_in(page, platform.base_url, "berit@bokforingibyn.se", "berits hemliga lösenfras")
     page.wait_for_url(platform.url("/"))
     assert page.locator(".account-name").inner_text() == "Berit Byström"
     assert page.locator(".tile-name").all_inner_texts() == ["Resultat Finans"]

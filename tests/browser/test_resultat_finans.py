@@ -11,6 +11,8 @@ import pytest
 from playwright.sync_api import expect
 from servicekit.events.harness import wait_for
 
+from . import steps
+
 pytestmark = pytest.mark.browser
 
 DEMO_PASSWORD = "demo-resultat-finans"
@@ -25,10 +27,8 @@ SETTINGS = re.compile(r"/resultat-finans/installningar")
 
 
 def log_in(page, platform, identifier="900232", password=DEMO_PASSWORD) -> None:
-    page.goto(platform.url("/logga-in"))
-    page.get_by_label("Användarnamn eller e-mail för nya kunder").fill(identifier)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Inloggning").click()
+    """Log in (the demo administrator unless told otherwise) and land on the portal."""
+    steps.log_in(page, platform.base_url, identifier, password)
     page.wait_for_url(platform.url("/"))
 
 

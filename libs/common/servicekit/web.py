@@ -78,17 +78,22 @@ def map_errors(target, table: Mapping[type[Exception], int]) -> None:
     """The one way a service turns its own errors into HTTP: one table, error class -> status.
 
     An error carries `code` and `message` (and may carry `fields` and `retry_after`, seconds);
-    the answer is the platform's error shape, and a 503 always says when to try again. Register
-    on the app or on a blueprint; the most specific class in the table wins, as in Flask.
+    the answer is the platform's error shape. A 429 or 503 says when to try again: the error's
+    `retry_after`, and for a 503 without one the platform's default. Register on the app or on a
+    blueprint; the most specific class in the table wins, as in Flask.
     """
     for error, status in table.items():
-        target.register_error_handler(error, partial(_mapped_error, status))
+        target.register_error_handler(error, partial(mapped_error, status))
 
 
-def _mapped_error(status: int, exc: Exception):
+def mapped_error(status: int, exc: Exception):
+    """The answer map_errors gives `exc` at `status`: for a service's own handler of one error
+    that also does something else (logs a security event, say) and answers the same."""
     response, status = error_response(status, exc.code, exc.message, getattr(exc, "fields", None))
+    retry_after = getattr(exc, "retry_after", None)
     if status == 503:
-        retry_after = getattr(exc, "retry_after", None) or RETRY_AFTER_SECONDS
+        retry_after = retry_after or RETRY_AFTER_SECONDS
+    if status in (429, 503) and retry_after is not None:
         response.headers["Retry-After"] = str(math.ceil(retry_after))
     return response, status
 

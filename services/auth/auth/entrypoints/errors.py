@@ -2,7 +2,7 @@
 
 from flask import Flask, request
 from servicekit.security import ANONYMOUS, security_event
-from servicekit.web import error_response, map_errors
+from servicekit.web import map_errors, mapped_error
 
 from auth.domain.errors import (
     AuthError,
@@ -33,14 +33,11 @@ ERRORS = {
 
 def register(app: Flask) -> None:
     map_errors(app, ERRORS)
-    # A throttled request is answered from the same table, and also says when to try again (the
-    # table's Retry-After is for 503) and is logged as a security event.
+    # A throttled request is answered as the table says, and logged as a security event too.
     app.register_error_handler(Throttled, _throttled)
 
 
 def _throttled(exc: Throttled):
-    response, status = error_response(ERRORS[Throttled], exc.code, exc.message)
-    response.headers["Retry-After"] = str(exc.retry_after)
     body = request.get_json(silent=True)
     security_event(
         "throttled",
@@ -49,4 +46,4 @@ def _throttled(exc: Throttled):
         client_address=body.get("client_address") if isinstance(body, dict) else None,
         retry_after=str(exc.retry_after),
     )
-    return response, status
+    return mapped_error(ERRORS[Throttled], exc)

@@ -152,7 +152,7 @@ def main(seconds: float, workers: int) -> None:
         procs.stop_all()
     print(
         f"pages benchmark: every service gunicorn -w {workers} (deploy/gunicorn.conf.py,"
-        f" gthread), wrk 2 threads keep-alive, {seconds:g} s each"
+        f" polled gthread), wrk 2 threads keep-alive, {seconds:g} s each"
     )
     print("\n".join(report))
 

@@ -3,7 +3,7 @@
 Fixtures
 --------
 ``fortnox_sandbox`` (session)
-    Starts the sandbox under real gunicorn (2 workers, gthread) on a free 127.0.0.1 port, with a
+    Starts the sandbox under real gunicorn (2 workers, servicekit.gthread_worker) on a free 127.0.0.1 port, with a
     throwaway database (``make_database``), the control API enabled and a random client secret.
     Yields a :class:`SandboxServer`:
 
@@ -123,7 +123,7 @@ def fortnox_sandbox(make_database, fortnox_sandbox_redirect_uris):
         "-w",
         "2",
         "-k",
-        "gthread",
+        "servicekit.gthread_worker.PolledThreadWorker",
         "--threads",
         "8",
         "--timeout",

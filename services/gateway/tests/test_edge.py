@@ -23,7 +23,15 @@ def ports(tmp_path_factory):
         "LOG_LEVEL": "WARNING",
         "RF_VAR_DIR": str(tmp_path_factory.mktemp("var")),
     }
-    args = [sys.executable, "-m", "gunicorn", "-w", "1", "-k", "gthread"]
+    args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-w",
+        "1",
+        "-k",
+        "servicekit.gthread_worker.PolledThreadWorker",
+    ]
     args += ["-b", f"127.0.0.1:{public}", "-b", f"127.0.0.1:{admin}"]
     process = subprocess.Popen([*args, "gateway.entrypoints.api:create_app()"], env=env)
     try:

@@ -161,7 +161,17 @@ def tokens_server(tokens_env):
     """The tokens service under gunicorn: 3 worker processes, gthread."""
     port = free_port()
     log = tempfile.NamedTemporaryFile("w+", prefix="tokens-", suffix=".log", delete=False)
-    args = [sys.executable, "-m", "gunicorn", "-w", "3", "-k", "gthread", "--threads", "8"]
+    args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-w",
+        "3",
+        "-k",
+        "servicekit.gthread_worker.PolledThreadWorker",
+        "--threads",
+        "8",
+    ]
     args += ["-b", f"127.0.0.1:{port}", "tokens.entrypoints.api:create_app()"]
     process = spawn(args, tokens_env, log)
     base_url = f"http://127.0.0.1:{port}"

@@ -63,12 +63,14 @@ def csrf(session: requests.Session, base: str) -> str:
 
 
 def log_in(base: str) -> str:
-    """The demo administrator's session cookie, as a browser gets it."""
+    """The demo administrator's cookies, as a browser sends them: the session's and the form
+    token's (without it every page would start a new one, which no browser makes it do)."""
     session = requests.Session()
     form = {"identifier": "900232", "password": DEMO_PASSWORD, "csrf_token": csrf(session, base)}
     answer = session.post(base + "/logga-in", data=form, allow_redirects=False, timeout=30)
     assert answer.status_code == 302, answer.status_code
-    return f"rf_session={session.cookies['rf_session']}"
+    session.get(base + "/", timeout=10)
+    return "; ".join(f"{name}={value}" for name, value in session.cookies.items())
 
 
 def login_lua(base: str, emails: list[str]) -> str:

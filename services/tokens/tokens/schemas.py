@@ -235,8 +235,9 @@ class HistoryEntryOut(Schema):
     )
 
 
-class HistoryOut(Schema):
-    """The connection's history as its customer may see it (Händelser): no user ids, no
-    Fortnox answers, no tokens."""
+class OverviewOut(Schema):
+    """Inställningar's look-up: the connection's status and its history as its customer may see
+    it (Händelser): no user ids, no Fortnox answers, no tokens."""
 
-    entries = fields.List(fields.Nested(HistoryEntryOut), metadata={"description": "Newest first."})
+    status = fields.Nested(StatusOut)
+    history = fields.List(fields.Nested(HistoryEntryOut), metadata={"description": "Newest first."})

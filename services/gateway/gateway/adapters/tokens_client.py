@@ -28,10 +28,10 @@ class TokensClient:
         body = {name: query.get(name) for name in ("state", "code", "error", "error_description")}
         return self.http.call("POST", "/internal/fortnox/callback", body, vouched_by(assertion))
 
-    def history(self, org_id: str) -> list[dict]:
-        """Händelser: the connection's last 20 events, redacted for its customer."""
-        path = f"/internal/organisations/{org_id}/fortnox/history"
-        return self.http.call("GET", path)["entries"]
+    def overview(self, org_id: str) -> dict:
+        """The status and Händelser (`history`: the last 20 events, redacted for the customer)
+        in one look-up."""
+        return self.http.call("GET", f"/internal/organisations/{org_id}/fortnox/overview")
 
     def check(self, org_id: str, assertion: str) -> dict:
         path = f"/internal/organisations/{org_id}/fortnox/check"

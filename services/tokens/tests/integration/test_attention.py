@@ -63,13 +63,15 @@ def test_the_customers_history_is_redacted_newest_first_and_at_most_twenty(
         tokens_server.post(base + "/check", headers=vouched())
     fortnox_sandbox.control.revoke_consent(connected.tenant.tenant_id)
     tokens_server.post(base + "/check", headers=vouched())
-    entries = tokens_server.get(base + "/history").json()["entries"]
+    overview = tokens_server.get(base + "/overview").json()
+    assert overview["status"] == tokens_server.get(base).json(), "the status, as GET …/fortnox"
+    entries = overview["history"]
     assert len(entries) == 20
     assert entries[0]["event"] == "failed" and entries[0]["cause"]
     assert {e["event"] for e in entries[1:]} <= {"checked", "renewed", "failed"}
     assert all(set(e) == {"at", "event", "cause"} for e in entries)
     assert connected.user_id not in str(entries)
-    assert tokens_server.get("/internal/organisations/nope/fortnox/history").status_code == 422
+    assert tokens_server.get("/internal/organisations/nope/fortnox/overview").status_code == 422
 
 
 def test_a_disconnect_by_the_customer_needs_nothing(
@@ -80,7 +82,7 @@ def test_a_disconnect_by_the_customer_needs_nothing(
     vouched = assertion_headers("fortnox.disconnect", connected.org_id, connected.user_id)
     assert tokens_server.post(base + "/disconnect", headers=vouched).status_code == 200
     assert _types(helpers, raw, connected.org_id) == []
-    entries = tokens_server.get(base + "/history").json()["entries"]
+    entries = tokens_server.get(base + "/overview").json()["history"]
     assert [e["event"] for e in entries[:2]] == ["disconnected", "connected"]
 
 

@@ -55,7 +55,7 @@ _OUTCOME_OUT = schemas.OutcomeOut()
 _CHECK_OUT = schemas.CheckOut()
 _DISCONNECT_OUT = schemas.DisconnectOut()
 _AUDIT_OUT = schemas.AuditTrailOut()
-_HISTORY_OUT = schemas.HistoryOut()
+_OVERVIEW_OUT = schemas.OverviewOut()
 
 _GATEWAY = frozenset({"gateway"})
 # Which caller may call which route (view name -> callers); a route not listed is refused. Only
@@ -68,8 +68,8 @@ ALLOWED = {
     "check": _GATEWAY,
     "disconnect": _GATEWAY,
     "audit": frozenset({"operator"}),
-    # Händelser: the customer's own, redacted view of the connection's events
-    "customer_history": _GATEWAY,
+    # Inställningar: the status with Händelser, the customer's own redacted view of the events
+    "overview": _GATEWAY,
 }
 
 # The service's errors as HTTP answers (the most specific class wins); a 503 says when to try
@@ -207,16 +207,22 @@ def _internal_api(credentials: dict[str, str]) -> Blueprint:
         entries = _svc().store.audit_trail(valid_org_id(org_id))
         return _AUDIT_OUT.dump({"entries": entries})
 
-    @api.get(base + "/history")
-    @openapi.org_operation(responses={200: schemas.HistoryOut})
-    def customer_history(org_id):
-        """The connection's last 20 events for its customer (Händelser), newest first.
+    @api.get(base + "/overview")
+    @openapi.org_operation(responses={200: schemas.OverviewOut})
+    def overview(org_id):
+        """The connection and its Händelser in one look-up, as Inställningar shows them.
 
-        What any member of the organisation may see: connected, renewed, checked, failed
-        (with its cause), upgraded, disconnected. Redacted, unlike `/audit` (operators):
-        no user ids, no details of Fortnox's answers."""
-        entries = history.customer_history(_svc(), valid_org_id(org_id))
-        return _HISTORY_OUT.dump({"entries": entries})
+        `status` as `GET …/fortnox` answers it; `history` the connection's last 20 events for
+        its customer, newest first: connected, renewed, checked, failed (with its cause),
+        upgraded, disconnected. Redacted, unlike `/audit` (operators): no user ids, no details
+        of Fortnox's answers."""
+        org_id = valid_org_id(org_id)
+        svc = _svc()
+        shown = {
+            "status": connection_status.status(svc, org_id),
+            "history": history.customer_history(svc, org_id),
+        }
+        return _OVERVIEW_OUT.dump(shown)
 
     return api
 

@@ -98,10 +98,9 @@ class AppView:
 def load(org_id: str, *, with_history: bool = False) -> AppView:
     """Every look-up of the page at once: the tokens service's on the page's fan-out threads
     (with this request's context, so its correlation id goes along), the settings service's
-    right here. `with_history`: Händelser too, shown only when the status came as well."""
+    right here. `with_history`: Händelser too, in the same look-up as the status."""
     view = AppView()
-    status = _aside(tokens().status, org_id)
-    history = _aside(tokens().history, org_id) if with_history else None
+    status = _aside(tokens().overview if with_history else tokens().status, org_id)
     try:
         overview = settings().overview(org_id)
     except ServiceUnavailable:
@@ -112,9 +111,15 @@ def load(org_id: str, *, with_history: bool = False) -> AppView:
         saved_company = overview.get("company") or {}
         view.company = saved_company if saved_company.get("known") else None
     try:
-        view.status = status.result()
+        answer = status.result()
     except ServiceUnavailable:
         view.unavailable.insert(0, UNAVAILABLE["tokens"])
+    else:
+        view.status = answer["status"] if with_history else answer
+        if with_history:
+            view.history = [
+                {"at": swedish_time(e["at"]), "text": history_text(e)} for e in answer["history"]
+            ]
     if view.status and view.connected:
         # The tokens service is the source: right after "Ny Token" it is already current,
         # while the settings service's copy follows by events a moment later.
@@ -123,25 +128,11 @@ def load(org_id: str, *, with_history: bool = False) -> AppView:
             "organisation_number": view.status.get("organisation_number"),
             "database_number": view.status.get("database_number"),
         }
-    if history is not None:
-        _add_history(view, history)
     return view
 
 
 def _aside(call, org_id: str) -> Future:
     return fanout().submit(contextvars.copy_context().run, call, org_id)
-
-
-def _add_history(view: AppView, history: Future) -> None:
-    """Händelser for the Applikation tab; left None (and said so) when tokens does not answer."""
-    try:
-        entries = history.result()
-    except ServiceUnavailable:
-        if UNAVAILABLE["tokens"] not in view.unavailable:
-            view.unavailable.append(UNAVAILABLE["tokens"])
-        return
-    if view.status is not None:
-        view.history = [{"at": swedish_time(e["at"]), "text": history_text(e)} for e in entries]
 
 
 def swedish_time(iso: str) -> str:

@@ -4,8 +4,9 @@
 
 Starts the platform as `make run` does (every web service under deploy/gunicorn.conf.py with
 --workers gunicorn workers, the relays and consumers beside them) on free 127.0.0.1 ports,
-throwaway databases and an exchange of its own; logs in as the demo administrator; and drives
-with wrk, each for --seconds:
+throwaway databases and an exchange of its own; logs in as the demo administrator (sending its
+session and form-token cookies, as a browser does); loads each page for 2 s unmeasured (the
+pools' connections, the templates); and drives with wrk, each for --seconds:
 - the bare Flask hello (GET, same gunicorn settings), 50 connections flat out;
 - Resultat Finans Inställningar, Resultat Finans Hem and the portal's Hem, each as 100 users
   who read a page 0.25-0.75 s before the next, then 50 connections flat out;
@@ -35,6 +36,7 @@ PAGES = {
     "portal Hem": "/",
 }
 THINK = think_time_lua(250, 750)
+WARM_UP_SECONDS = 2
 LOGIN_USERS = 60  # log-in load cycles through them: one account is never tried in parallel
 
 
@@ -104,6 +106,10 @@ def login_lua(base: str, emails: list[str]) -> str:
 
 def measure(base: str, hello_url: str, emails: list[str], cookie: str, seconds: float) -> list:
     page_lua = request_lua("GET", {"Cookie": cookie})
+    for path in PAGES.values():
+        # Not counted: the first pages after start open the pools' connections and compile the
+        # templates; the figures are of a platform that has been serving for a while.
+        wrk(base + path, page_lua, seconds=WARM_UP_SECONDS, connections=50)
     report = []
     hello = wrk(hello_url + "/hello", "", seconds=seconds, connections=50)
     report.append(hello.line("bare Flask hello, 50 connections", hello))

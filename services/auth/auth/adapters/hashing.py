@@ -8,20 +8,22 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
-# argon2id is meant to cost CPU; it runs on a few threads of lower priority (nice +10; Linux
-# schedules threads on their own nice value), so that a wave of log-ins waits for the CPU instead
-# of taking it from every page view's session look-up. The cost of a hash stays what it is.
-HASHING_NICENESS = 10
+# argon2id is meant to cost CPU; it runs on a few threads that the kernel schedules only when no
+# other thread wants the CPU (SCHED_IDLE; where that is refused, nice +19; Linux schedules each
+# thread on its own policy), so a wave of log-ins waits for the CPU instead of taking it from
+# every page view. The cost of a hash stays what it is: on an idle machine it runs as fast.
 HASHING_THREADS = 2
 
 
 def _lower_priority() -> None:
+    thread = threading.get_native_id()
     try:
-        thread = threading.get_native_id()
-        niceness = os.getpriority(os.PRIO_PROCESS, thread) + HASHING_NICENESS
-        os.setpriority(os.PRIO_PROCESS, thread, min(niceness, 19))
-    except OSError:
-        pass  # a system without per-thread priorities hashes at the normal one
+        os.sched_setscheduler(thread, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        try:
+            os.setpriority(os.PRIO_PROCESS, thread, 19)
+        except OSError:
+            pass  # a system without per-thread priorities hashes at the normal one
 
 
 @dataclass(frozen=True)

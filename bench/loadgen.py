@@ -151,6 +151,9 @@ class Processes:
     included), removed by stop_all()."""
 
     def __init__(self):
+        # Stopped by SIGTERM (`kill`, a CI job's timeout), a benchmark cleans up as on Ctrl-C:
+        # the exit runs its `finally`, which calls stop_all().
+        signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
         self.started: list[subprocess.Popen] = []
         self.databases: list[str] = []
         self.logs = tempfile.mkdtemp(prefix="rf-bench-")

@@ -5,9 +5,10 @@ import os
 import sys
 
 from prometheus_client import multiprocess
+from servicekit.gthread_worker import WORKER_CLASS
 
 # gthread, except that a connection waits for its first request on the poller, not on a thread.
-worker_class = "servicekit.gthread_worker.PolledThreadWorker"
+worker_class = WORKER_CLASS
 # The gateway's threads mostly wait for the other services, and auth's for argon2id on its own
 # low-priority threads: with only 4, twenty log-ins in flight held every thread, and page views
 # queued behind them. The services that compute (and hold database connections) keep 4.

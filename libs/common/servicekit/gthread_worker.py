@@ -18,6 +18,8 @@ from functools import partial
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 NOT_THERE = (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK)
+# gunicorn's `worker_class` / `-k` for it: deploy/gunicorn.conf.py and the tests' own servers.
+WORKER_CLASS = f"{__name__}.PolledThreadWorker"
 
 
 class PolledThreadWorker(ThreadWorker):

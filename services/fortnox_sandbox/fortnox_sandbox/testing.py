@@ -3,8 +3,9 @@
 Fixtures
 --------
 ``fortnox_sandbox`` (session)
-    Starts the sandbox under real gunicorn (2 workers, servicekit.gthread_worker) on a free 127.0.0.1 port, with a
-    throwaway database (``make_database``), the control API enabled and a random client secret.
+    Starts the sandbox under real gunicorn (2 workers of servicekit.gthread_worker) on a free
+    127.0.0.1 port, with a throwaway database (``make_database``), the control API enabled and
+    a random client secret.
     Yields a :class:`SandboxServer`:
 
     - ``base_url`` (== ``auth_url`` == ``api_url``: use it for FORTNOX_AUTH_URL and
@@ -65,6 +66,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from servicekit.gthread_worker import WORKER_CLASS
 from servicekit.mailsink import free_port
 
 from fortnox_sandbox.entrypoints.api import MIGRATIONS
@@ -123,7 +125,7 @@ def fortnox_sandbox(make_database, fortnox_sandbox_redirect_uris):
         "-w",
         "2",
         "-k",
-        "servicekit.gthread_worker.PolledThreadWorker",
+        WORKER_CLASS,
         "--threads",
         "8",
         "--timeout",

@@ -8,6 +8,7 @@ import time
 
 import pytest
 import requests
+from servicekit.gthread_worker import WORKER_CLASS
 from servicekit.mailsink import free_port
 from servicekit.testing import CALLER_KEYS
 
@@ -23,15 +24,7 @@ def ports(tmp_path_factory):
         "LOG_LEVEL": "WARNING",
         "RF_VAR_DIR": str(tmp_path_factory.mktemp("var")),
     }
-    args = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-w",
-        "1",
-        "-k",
-        "servicekit.gthread_worker.PolledThreadWorker",
-    ]
+    args = [sys.executable, "-m", "gunicorn", "-w", "1", "-k", WORKER_CLASS]
     args += ["-b", f"127.0.0.1:{public}", "-b", f"127.0.0.1:{admin}"]
     process = subprocess.Popen([*args, "gateway.entrypoints.api:create_app()"], env=env)
     try:

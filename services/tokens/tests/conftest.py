@@ -18,6 +18,7 @@ import requests
 from psycopg.rows import dict_row
 from servicekit import db
 from servicekit.events.harness import stop_process
+from servicekit.gthread_worker import WORKER_CLASS
 from servicekit.mailsink import free_port
 from servicekit.migrate import migrate
 from servicekit.testing import CALLER_KEYS, internal_headers
@@ -158,20 +159,10 @@ def spawn(args: list[str], env: dict, log) -> subprocess.Popen:
 
 @pytest.fixture(scope="session")
 def tokens_server(tokens_env):
-    """The tokens service under gunicorn: 3 worker processes, gthread."""
+    """The tokens service under gunicorn: 3 worker processes of the platform's gthread worker."""
     port = free_port()
     log = tempfile.NamedTemporaryFile("w+", prefix="tokens-", suffix=".log", delete=False)
-    args = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-w",
-        "3",
-        "-k",
-        "servicekit.gthread_worker.PolledThreadWorker",
-        "--threads",
-        "8",
-    ]
+    args = [sys.executable, "-m", "gunicorn", "-w", "3", "-k", WORKER_CLASS, "--threads", "8"]
     args += ["-b", f"127.0.0.1:{port}", "tokens.entrypoints.api:create_app()"]
     process = spawn(args, tokens_env, log)
     base_url = f"http://127.0.0.1:{port}"

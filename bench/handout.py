@@ -170,7 +170,7 @@ def main(workers: int, seconds: float, connections: int, log_level: str) -> None
     finally:
         procs.stop_all()
     print(
-        f"hand-out benchmark: gunicorn -w {workers} (deploy/gunicorn.conf.py, gthread),"
+        f"hand-out benchmark: gunicorn -w {workers} (deploy/gunicorn.conf.py, polled gthread),"
         f" wrk {connections} keep-alive connections, {seconds:g} s each,"
         f" LOG_LEVEL {log_level}"
     )

@@ -71,7 +71,7 @@ def log_in(base: str) -> str:
     form = {"identifier": "900232", "password": DEMO_PASSWORD, "csrf_token": csrf(session, base)}
     answer = session.post(base + "/logga-in", data=form, allow_redirects=False, timeout=30)
     assert answer.status_code == 302, answer.status_code
-    session.get(base + "/", timeout=10)
+    session.get(base + "/", timeout=10)  # log-in clears the form token; a page sets a new one
     return "; ".join(f"{name}={value}" for name, value in session.cookies.items())
 
 

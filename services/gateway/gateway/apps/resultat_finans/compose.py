@@ -115,11 +115,10 @@ def load(org_id: str, *, with_history: bool = False) -> AppView:
     except ServiceUnavailable:
         view.unavailable.insert(0, UNAVAILABLE["tokens"])
     else:
-        view.status = answer["status"] if with_history else answer
         if with_history:
-            view.history = [
-                {"at": swedish_time(e["at"]), "text": history_text(e)} for e in answer["history"]
-            ]
+            entries, answer = answer["history"], answer["status"]
+            view.history = [{"at": swedish_time(e["at"]), "text": history_text(e)} for e in entries]
+        view.status = answer
     if view.status and view.connected:
         # The tokens service is the source: right after "Ny Token" it is already current,
         # while the settings service's copy follows by events a moment later.
